@@ -1,0 +1,35 @@
+import { forbidden, notFound } from "../errors.js";
+import type { Repositories } from "../store.js";
+import type { Principal } from "./principal.js";
+import type { Role } from "./role.js";
+import { isWithin, type Statement } from "./statement.js";
+import type { User } from "./user.js";
+
+/**
+ * No privilege escalation: the caller may only create, assign, change or remove roles (and manage
+ * users and secrets) whose statement permits nothing the caller's own statement does not.
+ */
+export function assertWithinCaller(principal: Principal, statement: Statement): void {
+  if (!isWithin(statement, principal.statement)) {
+    throw forbidden("access.privilegeEscalation", "The role would permit actions the calling user does not have.");
+  }
+}
+
+export async function findRole(tx: Repositories, principal: Principal, id: string): Promise<Role> {
+  const role = await tx.roles.get(principal.account, id);
+  if (!role) throw notFound("access.role.notFound", "Role not found.");
+  return role;
+}
+
+export async function findUser(tx: Repositories, principal: Principal, id: string): Promise<User> {
+  const user = await tx.users.get(principal.account, id);
+  if (!user) throw notFound("access.user.notFound", "User not found.");
+  return user;
+}
+
+/** A user may be managed only by callers whose permissions cover the user's role. */
+export async function findManageableUser(tx: Repositories, principal: Principal, id: string): Promise<User> {
+  const user = await findUser(tx, principal, id);
+  assertWithinCaller(principal, (await findRole(tx, principal, user.role)).statement);
+  return user;
+}

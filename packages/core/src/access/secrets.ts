@@ -1,0 +1,152 @@
+import { z } from "zod";
+import type { CoreDeps } from "../deps.js";
+import { notFound } from "../errors.js";
+import { newEvent } from "../events/new-event.js";
+import { epochMs, uuid } from "../shared/names.js";
+import { parseInput } from "../shared/validate.js";
+import type { Repositories } from "../store.js";
+import { authorize } from "./authorize.js";
+import { fingerprintOf, hashCredential, newPin, newSecret } from "./credentials.js";
+import { findManageableUser } from "./guards.js";
+import type { Principal } from "./principal.js";
+import type { SecretInfo, SecretRecord } from "./secret.js";
+
+export const PIN_LIFETIME_MS = 10 * 60 * 1000;
+
+export interface UserRefInput {
+  user: string;
+}
+export interface CreatePinInput extends UserRefInput {
+  /** Expiry of the secret the PIN will be exchanged for; null or absent = never expires. */
+  validityAt?: number | null | undefined;
+}
+export interface UpdateSecretInput extends UserRefInput {
+  validityAt: number | null;
+}
+export interface RedeemPinInput {
+  account: string;
+  pin: string;
+  client: string;
+}
+export interface IssuedSecret extends Omit<SecretInfo, "fingerprint"> {
+  /** Shown this once; only its hash is stored. */
+  secret: string;
+}
+
+const userRef = z.strictObject({ user: uuid });
+const createPinSchema = userRef.extend({ validityAt: epochMs.nullable().optional() });
+const updateSchema = userRef.extend({ validityAt: epochMs.nullable() });
+
+const info = ({ hash: _hash, ...rest }: SecretRecord): SecretInfo => rest;
+
+/** Replaces the user's secret with a fresh one (a user has at most one). */
+export async function issueSecret(
+  deps: CoreDeps,
+  tx: Repositories,
+  account: string,
+  user: string,
+  validityAt: number | null,
+  actor: string | null,
+): Promise<IssuedSecret> {
+  const secret = newSecret();
+  const now = deps.clock.now();
+  const record: SecretRecord = {
+    account,
+    user,
+    hash: hashCredential(secret),
+    fingerprint: fingerprintOf(secret),
+    validityAt,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await tx.secrets.put(record);
+  await tx.events.append([newEvent(deps, account, "secret.created", user, actor)]);
+  return { secret, account, user, validityAt, createdAt: now, updatedAt: now };
+}
+
+export const secretUseCases = (deps: CoreDeps) => {
+  const findSecret = async (tx: Repositories, principal: Principal, user: string) => {
+    await findManageableUser(tx, principal, user);
+    const secret = await tx.secrets.get(principal.account, user);
+    if (!secret) throw notFound("access.secret.notFound", "The user has no secret.");
+    return secret;
+  };
+
+  return {
+    /** Step 1 of issuing a secret: a single-use PIN, valid 10 minutes. */
+    async createPin(principal: Principal, raw: CreatePinInput): Promise<{ pin: string }> {
+      authorize(principal, "create_user_secret_pin");
+      const input = parseInput(createPinSchema, raw);
+      return deps.store.transaction(async (tx) => {
+        await findManageableUser(tx, principal, input.user);
+        const pin = newPin();
+        const now = deps.clock.now();
+        await tx.secrets.insertPin({
+          account: principal.account,
+          hash: hashCredential(pin),
+          user: input.user,
+          secretValidityAt: input.validityAt ?? null,
+          expiresAt: now + PIN_LIFETIME_MS,
+          createdAt: now,
+        });
+        await tx.events.append([newEvent(deps, principal.account, "secret.pinCreated", input.user, principal.user)]);
+        return { pin };
+      });
+    },
+
+    /** Step 2, unauthenticated: the PIN (once, within its lifetime) buys the user a new secret. */
+    async redeemPin(input: RedeemPinInput): Promise<IssuedSecret> {
+      deps.throttle.check(input.client);
+      const rejected = () => {
+        deps.throttle.recordFailure(input.client);
+        return notFound("access.pin.notFound", "Unknown, used or expired PIN.");
+      };
+      if (!uuid.safeParse(input.account).success) throw rejected();
+      const issued = await deps.store.transaction(async (tx) => {
+        const pin = await tx.secrets.takePin(input.account, hashCredential(input.pin));
+        if (!pin || pin.expiresAt <= deps.clock.now()) return undefined;
+        return issueSecret(deps, tx, pin.account, pin.user, pin.secretValidityAt, null);
+      });
+      if (!issued) throw rejected();
+      return issued;
+    },
+
+    async get(principal: Principal, raw: UserRefInput): Promise<SecretInfo> {
+      authorize(principal, "get_user_secret");
+      const { user } = parseInput(userRef, raw);
+      return info(await findSecret(deps.store.read, principal, user));
+    },
+
+    async update(principal: Principal, raw: UpdateSecretInput): Promise<SecretInfo> {
+      authorize(principal, "update_user_secret");
+      const input = parseInput(updateSchema, raw);
+      return deps.store.transaction(async (tx) => {
+        const current = await findSecret(tx, principal, input.user);
+        const secret = { ...current, validityAt: input.validityAt, updatedAt: deps.clock.now() };
+        await tx.secrets.put(secret);
+        await tx.events.append([newEvent(deps, principal.account, "secret.updated", input.user, principal.user)]);
+        return info(secret);
+      });
+    },
+
+    async delete(principal: Principal, raw: UserRefInput): Promise<SecretInfo> {
+      authorize(principal, "delete_user_secret");
+      const { user } = parseInput(userRef, raw);
+      return deps.store.transaction(async (tx) => {
+        const secret = await findSecret(tx, principal, user);
+        await tx.secrets.delete(principal.account, user);
+        await tx.events.append([newEvent(deps, principal.account, "secret.deleted", user, principal.user)]);
+        return info(secret);
+      });
+    },
+
+    /** Administrative (CLI): a new secret for a user of an account, without the PIN step. */
+    async issueForAdmin(input: { account: string; user: string; validityAt?: number | null }): Promise<IssuedSecret> {
+      const { account, user } = parseInput(z.object({ account: uuid, user: uuid }), input);
+      return deps.store.transaction(async (tx) => {
+        if (!(await tx.users.get(account, user))) throw notFound("access.user.notFound", "User not found.");
+        return issueSecret(deps, tx, account, user, input.validityAt ?? null, null);
+      });
+    },
+  };
+};

@@ -1,0 +1,35 @@
+import { accountUseCases } from "./access/account-info.js";
+import { authenticate } from "./access/authenticate.js";
+import { bootstrap, createAccount } from "./access/create-account.js";
+import { roleUseCases } from "./access/roles.js";
+import { secretUseCases } from "./access/secrets.js";
+import { userUseCases } from "./access/users.js";
+import type { CoreDeps } from "./deps.js";
+
+/**
+ * All use cases, bound to their dependencies. Every surface (tRPC, both REST adapters, the CLI)
+ * calls these and nothing else; each use case checks the action, validates, runs in one
+ * transaction, appends its events, and returns or throws a DomainError.
+ */
+export function createCore(deps: CoreDeps) {
+  const secrets = secretUseCases(deps);
+  return {
+    access: {
+      authenticate: authenticate(deps),
+      ...accountUseCases(deps),
+      users: userUseCases(deps),
+      roles: roleUseCases(deps),
+      secrets,
+    },
+    admin: {
+      createAccount: createAccount(deps),
+      issueSecret: secrets.issueForAdmin,
+      bootstrap: bootstrap(deps),
+    },
+    health: {
+      check: async (): Promise<{ database: boolean }> => ({ database: await deps.store.ping().catch(() => false) }),
+    },
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,17 @@
+import type { LoginThrottle } from "./access/login-throttle.js";
+import type { Clock, Ids } from "./shared/ports.js";
+import type { Store } from "./store.js";
+
+export interface CoreConfig {
+  /** Host part of enmeshed addresses (`did:e:<host>:dids:…`). */
+  addressHost: string;
+}
+
+/** Everything a use case may touch. No I/O of core's own: storage comes in through `store`. */
+export interface CoreDeps {
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+  config: CoreConfig;
+  throttle: LoginThrottle;
+}

@@ -1,0 +1,27 @@
+import type {
+  AccountRepository,
+  RoleRepository,
+  SecretRepository,
+  UserRepository,
+} from "./access/repositories.js";
+import type { EventRepository } from "./events/repository.js";
+
+/** All repositories, bound to one connection or one transaction. */
+export interface Repositories {
+  accounts: AccountRepository;
+  roles: RoleRepository;
+  users: UserRepository;
+  secrets: SecretRepository;
+  events: EventRepository;
+}
+
+/**
+ * The storage port. `transaction` commits when `work` resolves and rolls back when it throws;
+ * use cases put every write and its events in one transaction. `read` serves plain reads.
+ */
+export interface Store {
+  readonly read: Repositories;
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Cheap liveness probe for /health. */
+  ping(): Promise<boolean>;
+}
