@@ -18,6 +18,8 @@ export interface Repositories {
 /**
  * The storage port. `transaction` commits when `work` resolves and rolls back when it throws;
  * use cases put every write and its events in one transaction. `read` serves plain reads.
+ * Inside `work`, use only `tx`: `read`, `ping` or a nested `transaction` there would run outside
+ * the transaction (and on SQLite wait for it forever), so the storage layer refuses them.
  */
 export interface Store {
   readonly read: Repositories;

@@ -19,7 +19,8 @@ export interface RoleRepository {
   insert(role: Role): Promise<void>;
   get(account: string, id: string): Promise<Role | undefined>;
   list(account: string): Promise<Role[]>;
-  update(role: Role): Promise<void>;
+  /** False when the role no longer exists (a concurrent delete). */
+  update(role: Role): Promise<boolean>;
   /** Returns false when no such role. Fails with CONFLICT (`access.role.inUse`) when a user holds it. */
   delete(account: string, id: string): Promise<boolean>;
   isInUse(account: string, id: string): Promise<boolean>;
@@ -29,7 +30,8 @@ export interface UserRepository {
   insert(user: User): Promise<void>;
   get(account: string, id: string): Promise<User | undefined>;
   list(account: string): Promise<User[]>;
-  update(user: User): Promise<void>;
+  /** False when the user no longer exists (a concurrent delete). */
+  update(user: User): Promise<boolean>;
   /** Deletes the user and its secret; false when no such user. */
   delete(account: string, id: string): Promise<boolean>;
 }
@@ -48,7 +50,9 @@ export interface SecretRepository {
   /** Inserts or replaces the user's one secret. */
   put(secret: SecretRecord): Promise<void>;
   delete(account: string, user: string): Promise<boolean>;
-  insertPin(pin: PinRecord): Promise<void>;
+  /** False when the account already has a live PIN with that hash (a collision: draw another). */
+  insertPin(pin: PinRecord): Promise<boolean>;
+  deleteExpiredPins(account: string, now: number): Promise<void>;
   /** Deletes and returns the pin if it exists (single use, atomic). Expiry is checked by the caller. */
   takePin(account: string, hash: string): Promise<PinRecord | undefined>;
 }

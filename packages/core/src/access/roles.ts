@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.js";
-import { conflict } from "../errors.js";
+import { conflict, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { assertValidRule } from "../rules/index.js";
 import { userOrRoleName, uuid } from "../shared/names.js";
@@ -114,7 +114,7 @@ export const roleUseCases = (deps: CoreDeps) => ({
         rules: mergeRules(current.rules, input.rules),
         updatedAt: deps.clock.now(),
       };
-      await tx.roles.update(role);
+      if (!(await tx.roles.update(role))) throw notFound("access.role.notFound", "Role not found.");
       await tx.events.append([newEvent(deps, principal.account, "role.updated", role.id, principal.user)]);
       return role;
     });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.js";
-import { notFound } from "../errors.js";
+import { conflict, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { epochMs, uuid } from "../shared/names.js";
 import { parseInput } from "../shared/validate.js";
@@ -9,7 +9,7 @@ import { authorize } from "./authorize.js";
 import { fingerprintOf, hashCredential, newPin, newSecret } from "./credentials.js";
 import { findManageableUser } from "./guards.js";
 import type { Principal } from "./principal.js";
-import type { SecretInfo, SecretRecord } from "./secret.js";
+import type { PinRecord, SecretInfo, SecretRecord } from "./secret.js";
 
 export const PIN_LIFETIME_MS = 10 * 60 * 1000;
 
@@ -64,6 +64,15 @@ export async function issueSecret(
   return { secret, account, user, validityAt, createdAt: now, updatedAt: now };
 }
 
+/** Draws PINs until one does not collide with a live PIN of the account (collisions are rare). */
+async function insertFreshPin(tx: Repositories, pin: Omit<PinRecord, "hash">): Promise<string> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const candidate = newPin();
+    if (await tx.secrets.insertPin({ ...pin, hash: hashCredential(candidate) })) return candidate;
+  }
+  throw conflict("access.pin.exhausted", "Could not draw a free PIN; try again.");
+}
+
 export const secretUseCases = (deps: CoreDeps) => {
   const findSecret = async (tx: Repositories, principal: Principal, user: string) => {
     await findManageableUser(tx, principal, user);
@@ -79,11 +88,10 @@ export const secretUseCases = (deps: CoreDeps) => {
       const input = parseInput(createPinSchema, raw);
       return deps.store.transaction(async (tx) => {
         await findManageableUser(tx, principal, input.user);
-        const pin = newPin();
         const now = deps.clock.now();
-        await tx.secrets.insertPin({
+        await tx.secrets.deleteExpiredPins(principal.account, now);
+        const pin = await insertFreshPin(tx, {
           account: principal.account,
-          hash: hashCredential(pin),
           user: input.user,
           secretValidityAt: input.validityAt ?? null,
           expiresAt: now + PIN_LIFETIME_MS,

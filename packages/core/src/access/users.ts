@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.js";
-import { conflict } from "../errors.js";
+import { conflict, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { description, type JsonObject } from "../shared/json.js";
 import { userOrRoleName, uuid } from "../shared/names.js";
@@ -85,7 +85,7 @@ export const userUseCases = (deps: CoreDeps) => ({
         description: input.description !== undefined ? input.description : current.description,
         updatedAt: deps.clock.now(),
       };
-      await tx.users.update(user);
+      if (!(await tx.users.update(user))) throw notFound("access.user.notFound", "User not found.");
       await tx.events.append([newEvent(deps, principal.account, "user.updated", user.id, principal.user)]);
       return user;
     });

@@ -1,0 +1,2 @@
+export { openDatabase, DEFAULT_DATABASE_URL, type Database, type OpenOptions } from "./dialects/open.js";
+export type { DB, SqlDialect } from "./schema.js";

@@ -1,0 +1,64 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import type { SqlDialect } from "../schema.js";
+import * as access from "./0001_access.js";
+import type { DialectMigration } from "./types.js";
+
+/**
+ * Every migration, in order. Add later aggregates (twins, identities, relationships, identity
+ * metadata) as new files `0002_…` here; never edit one that has shipped.
+ */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  "0001_access": access,
+};
+
+/** The in-code provider: binds each migration to the dialect it runs on. */
+export function migrationProvider(dialect: SqlDialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      const bound: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(MIGRATIONS)) {
+        const { down } = m;
+        bound[name] = {
+          up: (db) => m.up(db, dialect),
+          ...(down ? { down: (db: Kysely<any>) => down(db, dialect) } : {}),
+        };
+      }
+      return bound;
+    },
+  };
+}
+
+/**
+ * Applies every pending migration; a no-op when none is pending. Pending migrations run in one
+ * transaction on both dialects, so a failure leaves the database as it was; the error names the
+ * migration that failed.
+ */
+export async function migrateToLatest(
+  db: Kysely<any>,
+  dialect: SqlDialect,
+  provider: MigrationProvider = migrationProvider(dialect),
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    // Kysely looks for its bookkeeping tables in *every* schema unless told which one; on a
+    // PostgreSQL database with several schemas (tests, other apps) it would find another schema's
+    // table and skip creating its own. Pin it to the schema the migrations themselves land in.
+    ...(dialect === "postgres" ? { migrationTableSchema: await currentSchema(db) } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error === undefined) return;
+  const failed = results?.find((r) => r.status === "Error")?.migrationName;
+  const reason = error instanceof Error ? error.message : String(error);
+  throw new Error(
+    failed ? `Migration ${failed} failed: ${reason}` : `Migrating the database failed: ${reason}`,
+    { cause: error },
+  );
+}
+
+async function currentSchema(db: Kysely<any>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error("PostgreSQL has no current schema (check search_path)");
+  return schema;
+}

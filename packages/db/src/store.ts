@@ -1,0 +1,83 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Repositories, Store } from "@idhub/core";
+import {
+  sql,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from "kysely";
+import { accountRepository } from "./repositories/accounts.js";
+import { eventRepository } from "./repositories/events.js";
+import { roleRepository } from "./repositories/roles.js";
+import { secretRepository } from "./repositories/secrets.js";
+import { userRepository } from "./repositories/users.js";
+import type { DB, SqlDialect } from "./schema.js";
+
+/** Every repository bound to one executor: the plain connection(s) or one transaction. */
+export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories {
+  return {
+    accounts: accountRepository(db),
+    roles: roleRepository(db),
+    users: userRepository(db),
+    secrets: secretRepository(db),
+    events: eventRepository(db, dialect),
+  };
+}
+
+/**
+ * Core's Store over Kysely.
+ *
+ * Inside `transaction(work)`, use the `tx` repositories only — never `store.read` nor a nested
+ * `store.transaction`. On SQLite there is one connection, held by the open transaction, so such a
+ * call would wait for a connection that is only released when `work` returns: a deadlock. On
+ * PostgreSQL it would run on another connection, outside the transaction (not seeing its writes,
+ * possibly blocking on its locks). Both are refused with an immediate error, on both dialects,
+ * so the mistake shows up in tests instead of hanging them.
+ */
+export function createStore(db: Kysely<DB>, dialect: SqlDialect): Store {
+  // Marks the async context of a running transaction callback; `open` is cleared at the end so
+  // work merely started inside (and outliving) the transaction is not refused afterwards.
+  const scope = new AsyncLocalStorage<{ open: boolean }>();
+  const inTransaction = () => scope.getStore()?.open === true;
+  const plain = db.withPlugin(new RefuseInsideTransaction(inTransaction));
+
+  return {
+    read: repositories(plain, dialect),
+
+    async transaction(work) {
+      if (inTransaction()) throw misuse("store.transaction");
+      const state = { open: true };
+      try {
+        return await scope.run(state, () => db.transaction().execute((trx) => work(repositories(trx, dialect))));
+      } finally {
+        state.open = false;
+      }
+    },
+
+    async ping() {
+      await sql`select 1`.execute(plain);
+      return true;
+    },
+  };
+}
+
+const misuse = (what: string) =>
+  new Error(`${what} was used inside a store.transaction callback; use the transaction's repositories (tx) instead`);
+
+/** Fails every query on the plain connection issued from inside a transaction callback. */
+class RefuseInsideTransaction implements KyselyPlugin {
+  constructor(private readonly inTransaction: () => boolean) {}
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.inTransaction()) throw misuse("store.read");
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
