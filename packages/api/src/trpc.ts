@@ -1,0 +1,44 @@
+import { DomainError, unauthenticated } from "@idhub/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Context } from "./context.js";
+import { domainErrorData, TRPC_CODE } from "./errors.js";
+
+const t = initTRPC.context<Context>().create({
+  // Never send stacks to clients, whatever NODE_ENV says; the server logs unexpected errors.
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const domain = domainErrorData(error.cause);
+    const unexpected = !domain && error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      message: unexpected ? "Internal server error" : shape.message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, domain },
+    };
+  },
+});
+
+/** Turns a DomainError thrown by a use case into the matching TRPCError (cause kept for the formatter). */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE[cause.kind], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(domainErrors);
+
+/** Requires a principal; the failed-authentication error, if any, is reported as is. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal) throw ctx.authError ?? unauthenticated("auth.missingSecret", "A secret is required.");
+  return next({ ctx: { ...ctx, principal: ctx.principal } });
+});
+
+/**
+ * Input "parser" that only carries the type: the use case validates (once, with core's zod schema),
+ * so every surface gets the same DomainError for bad input.
+ */
+export const input = <T>() => (value: unknown) => value as T;

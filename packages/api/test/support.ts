@@ -1,0 +1,52 @@
+import { createCore, LoginThrottle, type Core, type CreatedAccount } from "@idhub/core";
+import type { Database } from "@idhub/db";
+import { openTestDatabase, type TestDialect } from "@idhub/db/testing";
+import { randomUUID } from "node:crypto";
+import { appRouter, createCallerFactory, createInnerContext } from "../src/index.js";
+
+const createCaller = createCallerFactory(appRouter);
+
+export interface TestEnv {
+  database: Database;
+  core: Core;
+  clock: { ms: number; now(): number };
+  close(): Promise<void>;
+}
+
+/** A core on a fresh migrated database, with a clock the test can move. */
+export async function setup(dialect: TestDialect): Promise<TestEnv> {
+  const database = await openTestDatabase(dialect);
+  const clock = { ms: Date.UTC(2026, 0, 1), now() { return this.ms; } };
+  const core = createCore({
+    store: database.store,
+    clock,
+    ids: { uuid: randomUUID },
+    config: { addressHost: "localhost" },
+    throttle: new LoginThrottle(clock),
+  });
+  return { database, core, clock, close: () => database.close() };
+}
+
+/** A tRPC caller authenticated with a secret, exactly as the HTTP layer would do it. */
+export async function callerFor(core: Core, secret: string) {
+  const principal = await core.access.authenticate({ secret, client: "test" });
+  return createCaller(createInnerContext({ core, principal }));
+}
+
+export const anonymousCaller = (core: Core) => createCaller(createInnerContext({ core }));
+
+export async function newAccount(core: Core, name: string): Promise<CreatedAccount & { caller: Awaited<ReturnType<typeof callerFor>> }> {
+  const created = await core.admin.createAccount({ name });
+  return { ...created, caller: await callerFor(core, created.secret) };
+}
+
+/** Resolves to the error a promise rejects with (fails the test if it does not reject). */
+export async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string; domain?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { code: string; message: string; cause?: { code?: string } };
+    return { code: e.code, message: e.message, domain: e.cause?.code };
+  }
+  throw new Error("expected the call to fail");
+}
