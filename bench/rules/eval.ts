@@ -2,10 +2,9 @@
  * Micro-benchmark of compiled rule evaluation (issue 3): compiled evaluations per second of a
  * typical visibility rule. Not a timed test: it reports a figure for the bench suite.
  *
- *   node --conditions=@idhub/source --import tsx bench/rules/eval.ts
- *   (or: apps/server/node_modules/.bin/tsx bench/rules/eval.ts)
+ *   pnpm bench   (from the repository root)
  */
-import { compileRule, type RuleContext } from "../../packages/core/src/rules/index.js";
+import { compileRule, type RuleContext } from "@idhub/core";
 
 const RULE = "USER.profession == 'accounting' or USER.profession == 'sales'";
 const TARGET = 1_000_000;
