@@ -4,7 +4,8 @@ import { z } from "zod";
 export const USER_OR_ROLE_NAME = /^[0-9A-Za-z][0-9A-Za-z_ \-]{0,30}[0-9A-Za-z]$/;
 export const userOrRoleName = z.string().regex(USER_OR_ROLE_NAME, "must match ^[0-9A-Za-z][0-9A-Za-z_ \\-]{0,30}[0-9A-Za-z]$");
 
-export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a UUID");
+// Explicit letter cases rather than the /i flag: the pattern also appears in published schemas.
+export const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a UUID");
 
 /** A point in time in epoch milliseconds: finite, not negative. */
 export const epochMs = z.number().finite().nonnegative();

@@ -1,0 +1,73 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Core } from "@idhub/core";
+import type { MiddlewareHandler } from "hono";
+import type { Logger } from "pino";
+import { mountConnector } from "./connector/index.js";
+import { connectorSurface } from "./connector/surface.js";
+import { mountHealth } from "./connector/health.js";
+import { CONNECTOR_PREFIXES } from "./connector/wire.js";
+import { mountDocs } from "./docs.js";
+import { authenticate } from "./http/authenticate.js";
+import { declaresMoreThan } from "./http/body.js";
+import { errorBoundary } from "./http/error-boundary.js";
+import type { AppEnv } from "./http/env.js";
+import { routingPath } from "./http/paths.js";
+import { HttpProblem } from "./http/problems.js";
+import { requestLog } from "./http/request-log.js";
+import type { Surface } from "./http/surface.js";
+import { responseTiming } from "./http/timing.js";
+import { mountTrpc, trpcSurface } from "./trpc.js";
+import { mountTrustedTwin } from "./trustedtwin/index.js";
+import { trustedTwinSurface } from "./trustedtwin/surface.js";
+
+export interface AppOptions {
+  core: Core;
+  logger: Logger;
+}
+
+const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+/**
+ * The whole HTTP surface of one process. Order matters in Hono (handlers run in registration order):
+ * request log → error boundary → Connector timing headers → public endpoints (health, docs) → body-size guard →
+ * authentication (once, for every surface) → tRPC, Connector, Trusted Twin.
+ */
+export function createApp({ core, logger }: AppOptions): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ getPath: routingPath });
+
+  app.use(requestLog(logger));
+  app.use(errorBoundary);
+  for (const prefix of CONNECTOR_PREFIXES) app.use(`${prefix}/*`, responseTiming);
+  mountHealth(app, core);
+  mountDocs(app);
+
+  const trpc = trpcSurface(logger);
+  const connector = connectorSurface(logger);
+  const trustedTwin = trustedTwinSurface(logger);
+  // Which surface answers for a path: its error envelope and its body limit.
+  const surfaceOf = (path: string): Surface => {
+    if (isUnder(path, "/trpc")) return trpc;
+    if (CONNECTOR_PREFIXES.some((prefix) => isUnder(path, prefix))) return connector;
+    return trustedTwin;
+  };
+
+  app.use(bodySizeGuard(surfaceOf));
+  app.use(authenticate(core));
+  mountTrpc(app, core, logger, trpc);
+  mountConnector(app, core, connector);
+  mountTrustedTwin(app, core, trustedTwin);
+
+  // The root belongs to Trusted Twin: an unmatched path (or method) is its 404653.
+  app.notFound((c) => surfaceOf(c.req.path).fail(c, new HttpProblem("unknownRoute")));
+  app.onError((error, c) => surfaceOf(c.req.path).fail(c, error));
+  return app;
+}
+
+/** Rejects a declared oversized body before authentication or any reading (chunked bodies are counted when read). */
+function bodySizeGuard(surfaceOf: (path: string) => Surface): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const surface = surfaceOf(c.req.path);
+    if (declaresMoreThan(c.req.raw, surface.maxBody)) return surface.fail(c, new HttpProblem("tooLarge"));
+    await next();
+  };
+}

@@ -1,0 +1,42 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Core } from "@idhub/core";
+import type { AppEnv } from "../http/env.js";
+import { allowedMethods, callerOf, mountRoutes } from "../http/mount.js";
+import { HttpProblem } from "../http/problems.js";
+import type { AnyRoute } from "../http/route-table.js";
+import type { RestSurface } from "../http/surface.js";
+import { accountRoutes } from "./routes/account.js";
+
+/** Every Connector route; a new area adds its table file here. */
+export const connectorRoutes: readonly AnyRoute[] = [...accountRoutes];
+
+/**
+ * Mounts the Connector surface under both prefixes, then a fallback per prefix that behaves like the
+ * Connector's: authentication comes before route matching (no key → 401), then 405 with Allow for a
+ * known path, else 404 routeDoesNotExist.
+ */
+export function mountConnector(
+  app: OpenAPIHono<AppEnv>,
+  core: Core,
+  surface: RestSurface,
+  table: readonly AnyRoute[] = connectorRoutes,
+): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", surface.securityScheme, {
+    type: "apiKey",
+    in: "header",
+    name: "X-API-KEY",
+  });
+  mountRoutes(app, core, surface, table);
+  const allowed = allowedMethods(table, surface.prefixes);
+  for (const prefix of surface.prefixes) {
+    app.all(`${prefix}/*`, (c) => {
+      try {
+        callerOf(c);
+        const allow = allowed(c.req.path);
+        throw allow.length > 0 ? new HttpProblem("methodNotAllowed", allow) : new HttpProblem("unknownRoute");
+      } catch (error) {
+        return surface.fail(c, error);
+      }
+    });
+  }
+}

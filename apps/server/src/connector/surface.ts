@@ -1,0 +1,63 @@
+import type { Logger } from "pino";
+import { decodeUtf8, INVALID_JSON, parseJson, readLimited } from "../http/body.js";
+import type { AppContext } from "../http/env.js";
+import { HttpProblem } from "../http/problems.js";
+import type { AnyRoute } from "../http/route-table.js";
+import type { RestSurface } from "../http/surface.js";
+import { renderConnectorError } from "./errors.js";
+import { acceptsJson, CONNECTOR_PREFIXES, errorEnvelope, resultEnvelope } from "./wire.js";
+
+export const CONNECTOR_MAX_BODY = 2 * 1024 * 1024;
+
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+const error = (description: string) => ({ description, content: { "application/json": { schema: errorEnvelope } } });
+
+/**
+ * Reads a body like the Connector's express stack: JSON only when the content type says so, and
+ * then it must be an object or array; an empty body, or one of another type, is `{}` (the SDK sends
+ * bodyless PUTs as `application/x-www-form-urlencoded` with length 0).
+ */
+async function readBody(c: AppContext): Promise<unknown> {
+  const bytes = await readLimited(c.req.raw, CONNECTOR_MAX_BODY);
+  if (bytes === undefined) throw new HttpProblem("tooLarge");
+  if (bytes.byteLength === 0 || !JSON_TYPE.test(c.req.header("content-type") ?? "")) return {};
+  const text = decodeUtf8(bytes);
+  if (text === undefined) throw new HttpProblem("badUtf8");
+  const value = parseJson(text);
+  if (value === INVALID_JSON || typeof value !== "object" || value === null) throw new HttpProblem("badJson");
+  return value;
+}
+
+/** The enmeshed Connector's REST conventions: two prefixes, `{"result"}` / `{"error"}` envelopes. */
+export function connectorSurface(logger: Logger): RestSurface {
+  return {
+    tag: "connector",
+    prefixes: CONNECTOR_PREFIXES,
+    securityScheme: "ApiKeyAuth",
+    maxBody: CONNECTOR_MAX_BODY,
+    // The same operation exists under both prefixes; the 6.x prefix gets a suffix to stay unique.
+    operationId: (route: AnyRoute, prefix: string) => {
+      const id = route.operationId ?? route.action ?? `${route.method} ${route.path}`;
+      return prefix === "/api/v2" ? `${id}V2` : id;
+    },
+    successSchema: resultEnvelope,
+    errorResponses: (route) => ({
+      400: error("Invalid request"),
+      ...(route.public ? {} : { 401: error("Unauthorized") }),
+      ...(route.action ? { 403: error("Forbidden") } : {}),
+      404: error("Not found"),
+      500: error("Unexpected error"),
+    }),
+    readBody,
+    precheck(c, route) {
+      if (route.status !== 204 && !acceptsJson(c.req.header("accept"))) throw new HttpProblem("notAcceptable");
+    },
+    succeed(c, status, body) {
+      if (status === 204) return c.body(null, 204);
+      if (status === 201) c.header("Location", "_");
+      return c.json({ result: body }, status);
+    },
+    fail: (c, failure) => renderConnectorError(logger, c, failure),
+  };
+}

@@ -1,0 +1,92 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { authorize, parseInput, unauthenticated, type Core, type Principal } from "@idhub/core";
+import type { Handler } from "hono";
+import { clientAddress, type AppContext, type AppEnv } from "./env.js";
+import { templateMatcher, toHonoPath } from "./paths.js";
+import type { AnyRoute } from "./route-table.js";
+import type { RestSurface } from "./surface.js";
+
+/**
+ * Turns a route table into Hono routes and OpenAPI paths, once per surface prefix. Input is validated
+ * here, once, with the schemas the document publishes (no @hono/zod-openapi validator middleware).
+ */
+export function mountRoutes(app: OpenAPIHono<AppEnv>, core: Core, surface: RestSurface, table: readonly AnyRoute[]): void {
+  for (const route of table) {
+    for (const prefix of surface.prefixes) {
+      const path = prefix + route.path;
+      app.openAPIRegistry.registerPath(documentRoute(route, surface, prefix));
+      app.on(route.method.toUpperCase(), toHonoPath(path), handlerFor(route, surface, core));
+    }
+  }
+}
+
+function handlerFor(route: AnyRoute, surface: RestSurface, core: Core): Handler<AppEnv> {
+  return async (c) => {
+    try {
+      if (route.sensitivePath) c.set("logPath", c.req.routePath);
+      const principal = route.public ? null : callerOf(c);
+      if (principal && route.action) authorize(principal, route.action);
+      surface.precheck?.(c, route);
+      const result = await route.handle({
+        core,
+        principal,
+        client: clientAddress(c),
+        params: route.params ? parseInput(route.params, c.req.param()) : undefined,
+        query: route.query ? parseInput(route.query, queryOf(c.req.url)) : undefined,
+        body: route.body ? parseInput(route.body, await surface.readBody(c)) : undefined,
+      });
+      return surface.succeed(c, route.status, route.render ? route.render(result) : result);
+    } catch (error) {
+      return surface.fail(c, error);
+    }
+  };
+}
+
+/** The authenticated principal, or the reason there is none. */
+export function callerOf(c: AppContext): Principal {
+  const principal = c.get("principal");
+  if (principal) return principal;
+  throw c.get("authError") ?? unauthenticated("auth.missingSecret", "A secret is required.");
+}
+
+/** Query parameters with standard decoding (`+` is a space); a repeated key becomes an array. */
+export function queryOf(url: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = Object.create(null);
+  const start = url.indexOf("?");
+  if (start < 0) return query;
+  for (const [key, value] of new URLSearchParams(url.slice(start + 1))) {
+    const seen = query[key];
+    query[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return query;
+}
+
+/** The methods a table answers on a concrete path (for 405 and its Allow header). */
+export function allowedMethods(table: readonly AnyRoute[], prefixes: readonly string[]) {
+  const templates = table.flatMap((route) =>
+    prefixes.map((prefix) => ({ matcher: templateMatcher(prefix + route.path), method: route.method.toUpperCase() })),
+  );
+  return (path: string): string[] => [...new Set(templates.filter((t) => t.matcher.test(path)).map((t) => t.method))];
+}
+
+function documentRoute(route: AnyRoute, surface: RestSurface, prefix: string) {
+  const success =
+    route.status === 204 || !route.response
+      ? { description: route.status === 204 ? "No content" : "Success" }
+      : { description: "Success", content: { "application/json": { schema: surface.successSchema(route.response) } } };
+  return {
+    method: route.method,
+    path: prefix + route.path,
+    operationId: surface.operationId(route, prefix),
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [surface.tag],
+    security: route.public ? [] : [{ [surface.securityScheme]: [] }],
+    request: {
+      ...(route.params ? { params: route.params } : {}),
+      ...(route.query ? { query: route.query } : {}),
+      ...(route.body ? { body: { content: { "application/json": { schema: route.body } } } } : {}),
+    },
+    responses: { [route.status]: success, ...surface.errorResponses(route) },
+  };
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import type { Logger } from "pino";
+import type { AppEnv } from "./env.js";
+
+// An id from a proxy in front of us is kept when it is harmless to log and echo.
+const ACCEPTABLE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * First middleware: gives the request an id (echoed as X-Request-Id) and writes one structured log
+ * line when it is answered. Only method, path, status, duration and id are logged: never headers,
+ * bodies or query strings, which may carry secrets.
+ */
+export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const startedAt = performance.now();
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming !== undefined && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
+    c.set("requestId", requestId);
+    c.set("startedAt", startedAt);
+    await next();
+    c.header("X-Request-Id", requestId);
+    logger.info(
+      {
+        reqId: requestId,
+        method: c.req.method,
+        path: c.get("logPath") ?? c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - startedAt) * 100) / 100,
+      },
+      "request",
+    );
+  };
+}

@@ -1,0 +1,67 @@
+import { appRouter, createInnerContext } from "@idhub/api";
+import type { Core } from "@idhub/core";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import type { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Logger } from "pino";
+import { readLimited } from "./http/body.js";
+import type { AppContext, AppEnv } from "./http/env.js";
+import { HttpProblem, isHttpProblem } from "./http/problems.js";
+import type { Surface } from "./http/surface.js";
+import { logUnexpected } from "./http/unexpected.js";
+
+// A batch may carry several metadata values of up to 1 MB each.
+export const TRPC_MAX_BODY = 8 * 1024 * 1024;
+
+/** A tRPC-shaped error for what happens before tRPC's own handler runs (size limit, crashes). */
+function trpcError(c: AppContext, code: TRPC_ERROR_CODE_KEY, status: number, message: string): Response {
+  const body = { error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus: status, domain: null } } };
+  return c.json(body, status as ContentfulStatusCode);
+}
+
+export function trpcSurface(logger: Logger): Surface {
+  return {
+    maxBody: TRPC_MAX_BODY,
+    fail(c, error) {
+      if (isHttpProblem(error) && error.kind === "tooLarge") {
+        return trpcError(c, "PAYLOAD_TOO_LARGE", 413, "Request body is too large.");
+      }
+      logUnexpected(logger, c, error);
+      return trpcError(c, "INTERNAL_SERVER_ERROR", 500, "Internal server error");
+    },
+  };
+}
+
+/**
+ * A chunked body has no Content-Length for the early size check, so it is read here within the
+ * limit and handed on as bytes. Returns undefined when it is too large.
+ */
+async function bounded(request: Request): Promise<Request | undefined> {
+  if (request.body === null || request.headers.has("content-length")) return request;
+  const bytes = await readLimited(request, TRPC_MAX_BODY);
+  if (bytes === undefined) return undefined;
+  return new Request(request.url, { method: request.method, headers: request.headers, body: bytes });
+}
+
+/**
+ * `/trpc/*` through tRPC's stock fetch handler (architecture.md: correct for batches, streaming and
+ * `?batch=1`). The context receives the outcome of the shared authentication middleware.
+ */
+export function mountTrpc(app: Hono<AppEnv>, core: Core, logger: Logger, surface: Surface): void {
+  app.all("/trpc/*", async (c) => {
+    const req = await bounded(c.req.raw);
+    if (!req) return surface.fail(c, new HttpProblem("tooLarge"));
+    return fetchRequestHandler({
+      endpoint: "/trpc",
+      req,
+      router: appRouter,
+      createContext: () =>
+        createInnerContext({ core, principal: c.get("principal") ?? null, authError: c.get("authError") ?? null }),
+      // Domain errors become their own tRPC codes (in @idhub/api); an internal error is an incident.
+      onError: ({ error }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") logUnexpected(logger, c, error.cause ?? error);
+      },
+    });
+  });
+}

@@ -1,0 +1,52 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CreatedAccount } from "@idhub/core";
+import { openTestDatabase, type TestDialect } from "@idhub/db/testing";
+import { pino } from "pino";
+import { loadConfig } from "../../src/config.js";
+import { startServer, type RunningServer } from "../../src/server.js";
+import { httpClient, type HttpClient } from "./http.js";
+
+export interface TestServer extends RunningServer {
+  /** The first-start secret, as written to the bootstrap file. */
+  bootstrapSecret: string;
+  bootstrapSecretFile: string;
+  /** Everything the server logged (JSON lines) and printed to stdout. */
+  logs: string[];
+  printed: string[];
+  http: HttpClient;
+  createAccount(name?: string): Promise<CreatedAccount>;
+  stop(): Promise<void>;
+}
+
+/** A real server on 127.0.0.1, a random port and a fresh database of the dialect. */
+export async function startTestServer(dialect: TestDialect = "sqlite"): Promise<TestServer> {
+  const dir = await mkdtemp(join(tmpdir(), "idhub-server-test-"));
+  const logs: string[] = [];
+  const printed: string[] = [];
+  const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
+  const bootstrapSecretFile = join(dir, "bootstrap-secret.txt");
+  const server = await startServer({
+    config: loadConfig({ PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test" }),
+    logger,
+    database: await openTestDatabase(dialect),
+    bootstrapSecretFile,
+    stdout: { write: (text: string) => printed.push(text) },
+    shutdownGraceMs: 2_000,
+  });
+  let n = 0;
+  return {
+    ...server,
+    bootstrapSecret: (await readFile(bootstrapSecretFile, "utf8")).trim(),
+    bootstrapSecretFile,
+    logs,
+    printed,
+    http: httpClient(server.url),
+    createAccount: (name) => server.core.admin.createAccount({ name: name ?? `account ${++n}` }),
+    stop: async () => {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
