@@ -95,6 +95,8 @@ describe.each(testDialects)("access over tRPC (%s)", (dialect) => {
       expect((await rejection(admin.caller.access.roles.create(input as never))).code).toBe("BAD_REQUEST");
     }
     expect((await rejection(admin.caller.access.users.create({ role: admin.role.id, description: { "Bad Key": 1 } }))).code).toBe("BAD_REQUEST");
+    // Beyond what a Date (and PostgreSQL's bigint) can hold: a client mistake, not a server error.
+    expect((await rejection(admin.caller.access.secrets.createPin({ user: admin.user.id, validityAt: 1e300 })))).toMatchObject({ code: "BAD_REQUEST" });
     expect(await admin.caller.access.roles.list()).toEqual(before);
     expect(await admin.caller.access.users.list()).toHaveLength(1);
   });

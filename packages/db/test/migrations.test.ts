@@ -1,11 +1,11 @@
-import { Migrator, sql, type Kysely, type MigrationProvider } from "kysely";
+import { Migrator, NO_MIGRATIONS, sql, type Kysely, type MigrationProvider } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/index.js";
 import { migrateToLatest, migrationProvider } from "../src/migrations/index.js";
 import { openTestDatabase, testDialects } from "../src/testing.js";
 import { anAccount } from "./fixtures.js";
 
-const TABLES = ["accounts", "bootstrap_marker", "events", "roles", "secret_pins", "secrets", "users"];
+const ACCESS_TABLES = ["accounts", "bootstrap_marker", "events", "roles", "secret_pins", "secrets", "users"];
 
 describe.each(testDialects)("migrations (%s)", (dialect) => {
   let database: Database;
@@ -25,17 +25,22 @@ describe.each(testDialects)("migrations (%s)", (dialect) => {
   const applied = async () =>
     (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(database.db)).rows.map((r) => r.name);
 
-  it("creates the access tables", async () => {
-    expect(await tables()).toEqual(TABLES);
-    expect(await applied()).toEqual(["0001_access"]);
+  const allMigrations = async () => Object.keys(await migrationProvider(dialect).getMigrations()).sort();
+
+  it("applies every migration, in order, starting with the access tables", async () => {
+    expect(await tables()).toEqual(expect.arrayContaining(ACCESS_TABLES));
+    expect(await applied()).toEqual(await allMigrations());
+    expect((await allMigrations())[0]).toBe("0001_access");
   });
 
   it("is a no-op when run again", async () => {
     const account = anAccount();
     await database.store.read.accounts.insert(account);
+    const before = await tables();
     await database.migrate();
     await database.migrate();
-    expect(await applied()).toEqual(["0001_access"]);
+    expect(await applied()).toEqual(await allMigrations());
+    expect(await tables()).toEqual(before);
     expect(await database.store.read.accounts.get(account.id)).toEqual(account);
   });
 
@@ -45,7 +50,7 @@ describe.each(testDialects)("migrations (%s)", (dialect) => {
       async getMigrations() {
         return {
           ...(await real.getMigrations()),
-          "0002_broken": {
+          "9999_broken": {
             async up(db: Kysely<any>) {
               await db.schema.createTable("half_done").addColumn("id", "text").execute();
               await db.schema.createTable("accounts").addColumn("id", "text").execute(); // exists
@@ -54,22 +59,24 @@ describe.each(testDialects)("migrations (%s)", (dialect) => {
         };
       },
     };
-    await expect(migrateToLatest(database.db, dialect, broken)).rejects.toThrow(/^Migration 0002_broken failed: /);
-    expect(await tables()).toEqual(TABLES);
-    expect(await applied()).toEqual(["0001_access"]);
+    const before = await tables();
+    await expect(migrateToLatest(database.db, dialect, broken)).rejects.toThrow(/^Migration 9999_broken failed: /);
+    expect(await tables()).toEqual(before);
+    expect(await applied()).toEqual(await allMigrations());
   });
 
-  it("has a working down migration", async () => {
+  it("every migration has a working down migration", async () => {
     const schema = dialect === "postgres" ? await currentSchema() : undefined;
     const migrator = new Migrator({
       db: database.db,
       provider: migrationProvider(dialect),
       ...(schema ? { migrationTableSchema: schema } : {}),
     });
-    const { error } = await migrator.migrateDown();
+    const before = await tables();
+    const { error } = await migrator.migrateTo(NO_MIGRATIONS);
     expect(error).toBeUndefined();
-    expect(await tables()).toEqual([]);
+    expect(await tables()).toEqual([]); // introspection leaves out Kysely's own tables
     await database.migrate();
-    expect(await tables()).toEqual(TABLES);
+    expect(await tables()).toEqual(before);
   });
 });

@@ -31,10 +31,12 @@ function handlerFor(route: AnyRoute, surface: RestSurface, core: Core): Handler<
         core,
         principal,
         client: clientAddress(c),
+        header: (name) => c.req.header(name),
         params: route.params ? parseInput(route.params, c.req.param()) : undefined,
         query: route.query ? parseInput(route.query, queryOf(c.req.url)) : undefined,
         body: route.body ? parseInput(route.body, await surface.readBody(c)) : undefined,
       });
+      for (const [name, value] of Object.entries(route.headers?.(result) ?? {})) c.header(name, value);
       return surface.succeed(c, route.status, route.render ? route.render(result) : result);
     } catch (error) {
       return surface.fail(c, error);

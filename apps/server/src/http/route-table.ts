@@ -24,6 +24,8 @@ export interface RouteInput<P, Q, B, Caller> {
   body: B;
   /** The peer's address (throttles unauthenticated credential checks). */
   client: string;
+  /** A request header (case-insensitive), for the few routes whose contract includes one (If-Match). */
+  header(name: string): string | undefined;
 }
 
 export interface RouteSpec<
@@ -55,6 +57,8 @@ export interface RouteSpec<
   response?: RS;
   handle(input: RouteInput<Parsed<PS>, Parsed<QS>, Parsed<BS>, Public extends true ? null : Principal>): Promise<R>;
   render?(result: R): Rendered<RS>;
+  /** Response headers derived from the result (e.g. `ETag` from a version). */
+  headers?(result: R): Record<string, string>;
 }
 
 // The table's element type: the per-entry types have done their job once `route()` accepted it.

@@ -7,5 +7,11 @@ export const userOrRoleName = z.string().regex(USER_OR_ROLE_NAME, "must match ^[
 // Explicit letter cases rather than the /i flag: the pattern also appears in published schemas.
 export const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a UUID");
 
-/** A point in time in epoch milliseconds: finite, not negative. */
-export const epochMs = z.number().finite().nonnegative();
+/** The last millisecond a JavaScript Date can hold (year 275760); later times are INVALID. */
+export const MAX_EPOCH_MS = 8_640_000_000_000_000;
+
+/**
+ * A point in time in epoch milliseconds: finite, not negative, representable as a Date (and so
+ * within PostgreSQL's bigint; an unbounded number would fail there as a server error).
+ */
+export const epochMs = z.number().finite().nonnegative().max(MAX_EPOCH_MS);
