@@ -5,6 +5,12 @@ import { roleUseCases } from "./access/roles.js";
 import { secretUseCases } from "./access/secrets.js";
 import { userUseCases } from "./access/users.js";
 import type { CoreDeps } from "./deps.js";
+import { identityMetadataUseCases } from "./identity-metadata/use-cases.js";
+import { relationshipUseCases } from "./relationships/relationships.js";
+import { relationshipTemplateUseCases } from "./relationships/templates.js";
+import { identityUseCases } from "./identities/identities.js";
+import { resolveUseCase } from "./identities/resolve.js";
+import { twinUseCases } from "./twins/twins.js";
 
 /**
  * All use cases, bound to their dependencies. Every surface (tRPC, both REST adapters, the CLI)
@@ -21,6 +27,11 @@ export function createCore(deps: CoreDeps) {
       roles: roleUseCases(deps),
       secrets,
     },
+    twins: twinUseCases(deps),
+    identities: { ...identityUseCases(deps), resolve: resolveUseCase(deps) },
+    relationshipTemplates: relationshipTemplateUseCases(deps),
+    relationships: relationshipUseCases(deps),
+    identityMetadata: identityMetadataUseCases(deps),
     admin: {
       createAccount: createAccount(deps),
       issueSecret: secrets.issueForAdmin,

@@ -28,3 +28,26 @@ export type { CreatePinInput, UpdateSecretInput, UserRefInput, RedeemPinInput, I
 export * from "./events/event.js";
 export * from "./events/repository.js";
 export * from "./rules/index.js";
+export * from "./twins/twin.js";
+export * from "./twins/repository.js";
+export { ruleContext, canAccessTwin } from "./twins/rule-context.js";
+export { encodeCursor, decodeCursor, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_VERSION } from "./twins/twins.js";
+export type { CreateTwinInput, GetTwinInput, UpdateTwinInput, TerminateTwinInput, ListTwinsInput, TwinPage } from "./twins/twins.js";
+export * from "./identities/identity.js";
+export * from "./identities/repository.js";
+export { isVisible } from "./identities/visibility.js";
+export { MAX_IDENTITIES_PER_CREATE } from "./identities/identities.js";
+export type {
+  NewIdentityInput,
+  CreateIdentitiesInput,
+  CreateIdentitiesResult,
+  IdentityRefInput,
+  UpdateIdentityInput,
+  DeleteIdentityInput,
+  ListIdentitiesInput,
+  IdentityList,
+} from "./identities/identities.js";
+export { MAX_RESOLVE_ACCOUNTS } from "./identities/resolve.js";
+export type { ResolveContext, ResolveInput, ResolveResult } from "./identities/resolve.js";
+export * from "./relationships/index.js";
+export * from "./identity-metadata/index.js";

@@ -5,6 +5,10 @@ import type {
   UserRepository,
 } from "./access/repositories.js";
 import type { EventRepository } from "./events/repository.js";
+import type { IdentityMetadataRepository } from "./identity-metadata/identity-metadata.js";
+import type { RelationshipRepository, RelationshipTemplateRepository } from "./relationships/repositories.js";
+import type { IdentityRepository } from "./identities/repository.js";
+import type { TwinRepository } from "./twins/repository.js";
 
 /** All repositories, bound to one connection or one transaction. */
 export interface Repositories {
@@ -13,6 +17,11 @@ export interface Repositories {
   users: UserRepository;
   secrets: SecretRepository;
   events: EventRepository;
+  relationshipTemplates: RelationshipTemplateRepository;
+  relationships: RelationshipRepository;
+  identityMetadata: IdentityMetadataRepository;
+  twins: TwinRepository;
+  identities: IdentityRepository;
 }
 
 /**

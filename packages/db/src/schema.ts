@@ -75,6 +75,107 @@ export interface EventsTable {
   data: string;
 }
 
+export interface TwinsTable {
+  id: string;
+  owner: string;
+  status: "alive" | "terminated";
+  /** JSON object, or null. */
+  description: string | null;
+  creator: string;
+  created_at: number;
+  updated_at: number;
+  terminated_at: number | null;
+  terminated_by: string | null;
+  version: number;
+}
+
+/** Key (twin, owner, name). */
+export interface IdentitiesTable {
+  twin: string;
+  owner: string;
+  name: string;
+  validity_at: number | null;
+  /** Rule text, or null (private). */
+  visibility: string | null;
+  creator: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface RelationshipTemplatesTable {
+  id: string;
+  owner: string;
+  /** The owner's address. */
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  /** JSON (normalized template content). */
+  content: string;
+  max_allocations: number | null;
+  /** Distinct loading accounts so far. */
+  allocations: Generated<number>;
+  for_identity: string | null;
+  password: string | null;
+  password_is_pin: number;
+  secret_key: string;
+  deleted_at: number | null;
+}
+
+export interface RelationshipTemplateLoadsTable {
+  template: string;
+  account: string;
+  password: string | null;
+  created_at: number;
+}
+
+export interface RelationshipTokensTable {
+  id: string;
+  owner: string;
+  created_by: string;
+  template: string;
+  created_at: number;
+  expires_at: number;
+  is_ephemeral: number;
+  for_identity: string | null;
+  password: string | null;
+  password_is_pin: number;
+  secret_key: string;
+}
+
+export interface RelationshipsTable {
+  id: string;
+  template_id: string;
+  from_account: string;
+  to_account: string;
+  /** The unordered pair of accounts (partial unique index over open relationships). */
+  pair_key: string;
+  status: string;
+  /** JSON. */
+  creation_content: string;
+  /** JSON array of audit-log entries. */
+  audit_log: string;
+  from_decomposed: number;
+  to_decomposed: number;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface IdentityMetadataTable {
+  id: string;
+  owner: string;
+  reference: string;
+  /** 0 = no key (then `key` is ''), 1 = `key` is the key ('' included). */
+  has_key: number;
+  key: string;
+  /** JSON value. */
+  value: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   bootstrap_marker: BootstrapMarkerTable;
@@ -83,6 +184,13 @@ export interface DB {
   secrets: SecretsTable;
   secret_pins: SecretPinsTable;
   events: EventsTable;
+  twins: TwinsTable;
+  identities: IdentitiesTable;
+  relationship_templates: RelationshipTemplatesTable;
+  relationship_template_loads: RelationshipTemplateLoadsTable;
+  relationship_tokens: RelationshipTokensTable;
+  relationships: RelationshipsTable;
+  identity_metadata: IdentityMetadataTable;
 }
 
 export type SqlDialect = "sqlite" | "postgres";

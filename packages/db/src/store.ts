@@ -12,8 +12,13 @@ import {
 } from "kysely";
 import { accountRepository } from "./repositories/accounts.js";
 import { eventRepository } from "./repositories/events.js";
+import { identityRepository } from "./repositories/identities.js";
+import { identityMetadataRepository } from "./repositories/identity-metadata.js";
+import { relationshipTemplateRepository } from "./repositories/relationship-templates.js";
+import { relationshipRepository } from "./repositories/relationships.js";
 import { roleRepository } from "./repositories/roles.js";
 import { secretRepository } from "./repositories/secrets.js";
+import { twinRepository } from "./repositories/twins.js";
 import { userRepository } from "./repositories/users.js";
 import type { DB, SqlDialect } from "./schema.js";
 
@@ -25,6 +30,11 @@ export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories 
     users: userRepository(db),
     secrets: secretRepository(db),
     events: eventRepository(db, dialect),
+    twins: twinRepository(db, dialect),
+    identities: identityRepository(db),
+    relationshipTemplates: relationshipTemplateRepository(db),
+    relationships: relationshipRepository(db, dialect),
+    identityMetadata: identityMetadataRepository(db, dialect),
   };
 }
 

@@ -1,6 +1,8 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import type { SqlDialect } from "../schema.js";
 import * as access from "./0001_access.js";
+import * as twins from "./0002_twins.js";
+import * as connector from "./0003_connector.js";
 import type { DialectMigration } from "./types.js";
 
 /**
@@ -9,6 +11,8 @@ import type { DialectMigration } from "./types.js";
  */
 const MIGRATIONS: Record<string, DialectMigration> = {
   "0001_access": access,
+  "0002_twins": twins,
+  "0003_connector": connector,
 };
 
 /** The in-code provider: binds each migration to the dialect it runs on. */

@@ -1,0 +1,8 @@
+export * from "./identity-metadata.js";
+export { MAX_VALUE_BYTES as MAX_IDENTITY_METADATA_VALUE_BYTES, MAX_METADATA_VERSION } from "./use-cases.js";
+export type {
+  UpsertIdentityMetadataInput,
+  IdentityMetadataKeyInput,
+  VersionOptions,
+  ListIdentityMetadataInput,
+} from "./use-cases.js";

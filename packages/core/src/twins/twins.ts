@@ -1,0 +1,185 @@
+import { z } from "zod";
+import { authorize } from "../access/authorize.js";
+import type { Principal } from "../access/principal.js";
+import type { CoreDeps } from "../deps.js";
+import { conflict, forbidden, invalid, notFound } from "../errors.js";
+import { newEvent } from "../events/new-event.js";
+import { description, type JsonObject } from "../shared/json.js";
+import { uuid } from "../shared/names.js";
+import { parseInput } from "../shared/validate.js";
+import { assertVersion, findTwin } from "./guards.js";
+import type { TwinListPosition } from "./repository.js";
+import { assertTwinAccessible, canAccessTwin } from "./rule-context.js";
+import { TWIN_STATUSES, type Twin, type TwinStatus } from "./twin.js";
+
+export interface CreateTwinInput {
+  description?: JsonObject | null | undefined;
+}
+export interface GetTwinInput {
+  id: string;
+  /** Default true; false answers NOT_FOUND for a terminated twin. */
+  showTerminated?: boolean | undefined;
+}
+/** Merge patch: an absent description is unchanged; a present one (null included) replaces it. */
+export interface UpdateTwinInput {
+  id: string;
+  description?: JsonObject | null | undefined;
+  expectedVersion?: number | undefined;
+}
+export interface TerminateTwinInput {
+  id: string;
+  expectedVersion?: number | undefined;
+}
+export interface ListTwinsInput {
+  status?: TwinStatus | undefined;
+  /** Opaque, from a previous page's `nextCursor`. */
+  cursor?: string | null | undefined;
+  /** 1–100, default 50. */
+  limit?: number | undefined;
+}
+export interface TwinPage {
+  items: Twin[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** Versions are stored as 32-bit integers; no object is changed two billion times. */
+export const MAX_VERSION = 2_147_483_647;
+export const version = z.number().int().nonnegative().max(MAX_VERSION);
+
+export const createTwinSchema = z.strictObject({ description: description.optional() });
+export const getTwinSchema = z.strictObject({ id: uuid, showTerminated: z.boolean().optional() });
+export const updateTwinSchema = z.strictObject({
+  id: uuid,
+  description: description.optional(),
+  expectedVersion: version.optional(),
+});
+export const terminateTwinSchema = z.strictObject({ id: uuid, expectedVersion: version.optional() });
+export const listTwinsSchema = z.strictObject({
+  status: z.enum(TWIN_STATUSES).optional(),
+  cursor: z.string().max(200).nullable().optional(),
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+});
+
+const notOwner = () => forbidden("twin.notOwner", "Only the twin's owner may change it.");
+
+export const twinUseCases = (deps: CoreDeps) => ({
+  async create(principal: Principal, raw: CreateTwinInput = {}): Promise<Twin> {
+    authorize(principal, "create_twin");
+    const input = parseInput(createTwinSchema, raw ?? {});
+    const now = deps.clock.now();
+    const twin: Twin = {
+      id: deps.ids.uuid(),
+      owner: principal.account,
+      status: "alive",
+      description: input.description ?? null,
+      creator: principal.account,
+      createdAt: now,
+      updatedAt: now,
+      terminatedAt: null,
+      terminatedBy: null,
+      version: 1,
+    };
+    return deps.store.transaction(async (tx) => {
+      await tx.twins.insert(twin);
+      await tx.events.append([newEvent(deps, twin.owner, "twin.created", twin.id, principal.user, { version: twin.version })]);
+      return twin;
+    });
+  },
+
+  async get(principal: Principal, raw: GetTwinInput): Promise<Twin> {
+    authorize(principal, "get_twin");
+    const input = parseInput(getTwinSchema, raw);
+    const twin = await findTwin(deps.store.read, input.id);
+    if (twin.status === "terminated" && input.showTerminated === false) throw notFound("twin.notFound", "Twin not found.");
+    assertTwinAccessible(principal, twin, deps.clock.now());
+    return twin;
+  },
+
+  async update(principal: Principal, raw: UpdateTwinInput): Promise<Twin> {
+    authorize(principal, "update_twin");
+    const input = parseInput(updateTwinSchema, raw);
+    return deps.store.transaction(async (tx) => {
+      const current = await findTwin(tx, input.id, true);
+      const now = deps.clock.now();
+      assertTwinAccessible(principal, current, now);
+      if (current.owner !== principal.account) throw notOwner();
+      assertVersion(current, input.expectedVersion);
+      if (current.status !== "alive") throw conflict("twin.terminated", "Twin is terminated: its description cannot change.");
+      const twin: Twin = {
+        ...current,
+        description: input.description !== undefined ? input.description : current.description,
+        updatedAt: now,
+        version: current.version + 1,
+      };
+      if (!(await tx.twins.update(twin))) throw notFound("twin.notFound", "Twin not found.");
+      await tx.events.append([newEvent(deps, twin.owner, "twin.updated", twin.id, principal.user, { version: twin.version })]);
+      return twin;
+    });
+  },
+
+  async terminate(principal: Principal, raw: TerminateTwinInput): Promise<Twin> {
+    authorize(principal, "terminate_twin");
+    const input = parseInput(terminateTwinSchema, raw);
+    return deps.store.transaction(async (tx) => {
+      const current = await findTwin(tx, input.id, true);
+      const now = deps.clock.now();
+      assertTwinAccessible(principal, current, now);
+      if (current.owner !== principal.account) throw notOwner();
+      assertVersion(current, input.expectedVersion);
+      if (current.status === "terminated") throw invalid("twin.alreadyTerminated", "Twin already terminated.");
+      const twin: Twin = {
+        ...current,
+        status: "terminated",
+        terminatedAt: now,
+        terminatedBy: principal.account,
+        updatedAt: now,
+        version: current.version + 1,
+      };
+      if (!(await tx.twins.update(twin))) throw notFound("twin.notFound", "Twin not found.");
+      await tx.events.append([newEvent(deps, twin.owner, "twin.terminated", twin.id, principal.user, { version: twin.version })]);
+      return twin;
+    });
+  },
+
+  /**
+   * The caller's account's own twins, oldest first, keyset-paginated. Twins the caller's role
+   * `twinRule` denies are left out of a page (so a page may hold fewer than `limit`); the cursor
+   * still moves past them.
+   */
+  async list(principal: Principal, raw: ListTwinsInput = {}): Promise<TwinPage> {
+    authorize(principal, "get_twin");
+    const input = parseInput(listTwinsSchema, raw ?? {});
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+    const rows = await deps.store.read.twins.listOwned({ owner: principal.account, status: input.status, after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const now = deps.clock.now();
+    return {
+      items: page.filter((twin) => canAccessTwin(principal, twin, now)),
+      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    };
+  },
+});
+
+export function encodeCursor(position: TwinListPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.id]), "utf8").toString("base64url");
+}
+
+const cursorSchema = z.tuple([z.number().int().nonnegative(), uuid]);
+
+export function decodeCursor(cursor: string): TwinListPosition {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    value = undefined;
+  }
+  const parsed = cursorSchema.safeParse(value);
+  if (!parsed.success) throw invalid("validation.invalidInput", "cursor: not a cursor of this list", { path: ["cursor"] });
+  return { createdAt: parsed.data[0], id: parsed.data[1] };
+}

@@ -1,0 +1,168 @@
+import type { IdentityKey, IdentityRepository, JsonObject, ResolveCandidate, ResolveQuery, Twin, TwinIdentity } from "@idhub/core";
+import type { Kysely, Selectable } from "kysely";
+import type { DB, IdentitiesTable, SqlDialect } from "../schema.js";
+
+export const toIdentity = (row: Selectable<IdentitiesTable>): TwinIdentity => ({
+  twin: row.twin,
+  owner: row.owner,
+  name: row.name,
+  validityAt: row.validity_at,
+  visibility: row.visibility,
+  creator: row.creator,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  version: row.version,
+});
+
+const toRow = (identity: TwinIdentity): IdentitiesTable => ({
+  twin: identity.twin,
+  owner: identity.owner,
+  name: identity.name,
+  validity_at: identity.validityAt,
+  visibility: identity.visibility,
+  creator: identity.creator,
+  created_at: identity.createdAt,
+  updated_at: identity.updatedAt,
+  version: identity.version,
+});
+
+export function identityRepository(db: Kysely<DB>): IdentityRepository {
+  const byKey = <Q extends { where: (...args: any[]) => Q }>(query: Q, key: IdentityKey): Q =>
+    query.where("twin", "=", key.twin).where("owner", "=", key.owner).where("name", "=", key.name);
+
+  return {
+    async insertMissing(identities) {
+      if (identities.length === 0) return [];
+      // One statement: RETURNING lists only the rows actually inserted, on both dialects.
+      const rows = await db
+        .insertInto("identities")
+        .values(identities.map(toRow))
+        .onConflict((oc) => oc.columns(["twin", "owner", "name"]).doNothing())
+        .returning("name")
+        .execute();
+      return rows.map((r) => r.name);
+    },
+
+    async get(key) {
+      const row = await byKey(db.selectFrom("identities").selectAll(), key).executeTakeFirst();
+      return row && toIdentity(row);
+    },
+
+    // One statement: only the present fields are written and the version is bumped in SQL, so a
+    // concurrent update can neither be lost nor slip between a read and this write.
+    async update(key, patch, expectedVersion) {
+      let query = byKey(
+        db.updateTable("identities").set((eb) => ({
+          ...(patch.validityAt !== undefined ? { validity_at: patch.validityAt } : {}),
+          ...(patch.visibility !== undefined ? { visibility: patch.visibility } : {}),
+          updated_at: patch.updatedAt,
+          version: eb("version", "+", 1),
+        })),
+        key,
+      );
+      if (expectedVersion !== undefined) query = query.where("version", "=", expectedVersion);
+      const row = await query.returningAll().executeTakeFirst();
+      return row && toIdentity(row);
+    },
+
+    async delete(key, expectedVersion) {
+      let query = byKey(db.deleteFrom("identities"), key);
+      if (expectedVersion !== undefined) query = query.where("version", "=", expectedVersion);
+      const row = await query.returningAll().executeTakeFirst();
+      return row && toIdentity(row);
+    },
+
+    async listOwned(twin, owner) {
+      const rows = await db
+        .selectFrom("identities")
+        .selectAll()
+        .where("twin", "=", twin)
+        .where("owner", "=", owner)
+        .orderBy("name")
+        .execute();
+      return rows.map(toIdentity);
+    },
+
+    async listForeign({ twin, caller, owner, now }) {
+      let query = db
+        .selectFrom("identities")
+        .selectAll()
+        .where("twin", "=", twin)
+        .where("owner", "!=", caller)
+        .where("visibility", "is not", null)
+        .where((eb) => eb.or([eb("validity_at", "is", null), eb("validity_at", ">", now)]));
+      if (owner !== undefined) query = query.where("owner", "=", owner);
+      const rows = await query.orderBy("owner").orderBy("name").execute();
+      return rows.map(toIdentity);
+    },
+
+    async resolveCandidates(query) {
+      const rows = await resolveQuery(db, query).execute();
+      const twins = new Map<string, Twin>();
+      return rows.map((row): ResolveCandidate => {
+        let twin = twins.get(row.twin);
+        if (!twin) {
+          twin = {
+            id: row.twin,
+            owner: row.t_owner,
+            status: row.t_status,
+            description: row.t_description === null ? null : (JSON.parse(row.t_description) as JsonObject),
+            creator: row.t_creator,
+            createdAt: row.t_created_at,
+            updatedAt: row.t_updated_at,
+            terminatedAt: row.t_terminated_at,
+            terminatedBy: row.t_terminated_by,
+            version: row.t_version,
+          };
+          twins.set(row.twin, twin);
+        }
+        return { identity: toIdentity(row), twin };
+      });
+    },
+  };
+}
+
+/**
+ * Valid identities with the name, of the wanted owners, that are the caller's or public, joined with
+ * their twins. Served by `identities_name_owner_idx` (name, owner): the name (and the owner list,
+ * when there is one) come from the index; expiry and public/private are filtered on those rows only.
+ */
+function resolveQuery(db: Kysely<DB>, q: ResolveQuery) {
+  let query = db
+    .selectFrom("identities as i")
+    .innerJoin("twins as t", "t.id", "i.twin")
+    .select([
+      "i.twin", "i.owner", "i.name", "i.validity_at", "i.visibility", "i.creator", "i.created_at", "i.updated_at", "i.version",
+      "t.owner as t_owner", "t.status as t_status", "t.description as t_description", "t.creator as t_creator",
+      "t.created_at as t_created_at", "t.updated_at as t_updated_at", "t.terminated_at as t_terminated_at",
+      "t.terminated_by as t_terminated_by", "t.version as t_version",
+    ])
+    .where("i.name", "=", q.name)
+    .where((eb) => eb.or([eb("i.validity_at", "is", null), eb("i.validity_at", ">", q.now)]));
+  const onlyCaller = q.owners !== "any" && q.owners.length === 1 && q.owners[0] === q.caller;
+  if (q.owners !== "any") query = query.where("i.owner", "in", q.owners);
+  // Other accounts' identities count only when public; their rules are evaluated by core.
+  if (!onlyCaller) query = query.where((eb) => eb.or([eb("i.owner", "=", q.caller), eb("i.visibility", "is not", null)]));
+  return query;
+}
+
+/**
+ * Test and tooling only (not part of core's port): the database's plan for the resolve query, as
+ * text — `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` (optionally `ANALYZE`, which runs it) on PostgreSQL.
+ */
+export async function explainResolve(db: Kysely<DB>, dialect: SqlDialect, q: ResolveQuery, analyze = false): Promise<string> {
+  const compiled = resolveQuery(db, q).compile();
+  const prefix = dialect === "sqlite" ? "explain query plan " : analyze ? "explain (analyze, buffers off) " : "explain ";
+  const result = await db.executeQuery<Record<string, unknown>>({
+    ...compiled,
+    sql: prefix + compiled.sql,
+  });
+  return result.rows
+    .map((row) => (dialect === "sqlite" ? String(row.detail) : String(row["QUERY PLAN"])))
+    .join("\n");
+}
+
+/** Rows of the identities table, for test set-up at scale (one multi-row insert per call). */
+export async function insertIdentityRows(db: Kysely<DB>, identities: readonly TwinIdentity[]): Promise<void> {
+  if (identities.length > 0) await db.insertInto("identities").values(identities.map(toRow)).execute();
+}
