@@ -22,6 +22,8 @@ const BY_KIND: Record<ErrorKind, number> = {
 /** Domain codes with a subcode of their own; everything else follows its kind. */
 const BY_CODE: Record<string, number> = {
   "rule.syntax": 400589,
+  "twin.alreadyTerminated": 400358,
+  "identity.alreadyExists": 400358,
 };
 
 const PROBLEMS: Record<ProblemKind, [number, string]> = {

@@ -5,12 +5,23 @@ import { mountRoutes } from "../http/mount.js";
 import type { AnyRoute } from "../http/route-table.js";
 import type { RestSurface } from "../http/surface.js";
 import { accountRoutes } from "./routes/account.js";
+import { identityRoutes } from "./routes/identities.js";
+import { resolveRoutes } from "./routes/resolve.js";
 import { roleRoutes } from "./routes/roles.js";
 import { secretRoutes } from "./routes/secrets.js";
+import { twinRoutes } from "./routes/twins.js";
 import { userRoutes } from "./routes/users.js";
 
 /** Every Trusted Twin route; a new area adds its table file here. */
-export const trustedTwinRoutes: readonly AnyRoute[] = [...accountRoutes, ...userRoutes, ...roleRoutes, ...secretRoutes];
+export const trustedTwinRoutes: readonly AnyRoute[] = [
+  ...accountRoutes,
+  ...userRoutes,
+  ...roleRoutes,
+  ...secretRoutes,
+  ...twinRoutes,
+  ...identityRoutes,
+  ...resolveRoutes,
+];
 
 /**
  * Mounts the Trusted Twin surface at the root. Unknown routes are answered by the app's not-found
