@@ -28,6 +28,13 @@ const CODES: Record<string, string> = {
   "validation.invalidInput": "error.runtime.validation.invalidPropertyValue",
 };
 
+/**
+ * The Connector code of a domain error. Areas that mirror the Connector (relationships, templates,
+ * identity metadata) use upstream's codes (`error.…`) as their core codes: those pass unchanged.
+ */
+const connectorCode = (error: DomainError, fallback: string): string =>
+  CODES[error.code] ?? (error.code.startsWith("error.") ? error.code : fallback);
+
 function fromDomain(error: DomainError): Answer {
   switch (error.kind) {
     case "UNAUTHENTICATED":
@@ -35,12 +42,12 @@ function fromDomain(error: DomainError): Answer {
     case "FORBIDDEN":
       return FORBIDDEN;
     case "NOT_FOUND":
-      return { status: 404, code: CODES[error.code] ?? "error.runtime.recordNotFound", message: error.message };
+      return { status: 404, code: connectorCode(error, "error.runtime.recordNotFound"), message: error.message };
     case "PRECONDITION_FAILED":
       // Only clients that send If-Match (an idhub extension) can see this.
       return { status: 412, code: "error.connector.preconditionFailed", message: error.message };
     default:
-      return { status: 400, code: CODES[error.code] ?? `error.runtime.${error.code}`, message: error.message };
+      return { status: 400, code: connectorCode(error, `error.runtime.${error.code}`), message: error.message };
   }
 }
 

@@ -6,9 +6,21 @@ import { HttpProblem } from "../http/problems.js";
 import type { AnyRoute } from "../http/route-table.js";
 import type { RestSurface } from "../http/surface.js";
 import { accountRoutes } from "./routes/account.js";
+import { identityMetadataRoutes } from "./routes/identity-metadata.js";
+import { connectorVersionOf, relationshipTemplateRoutes } from "./routes/relationship-templates.js";
+import { relationshipRoutes } from "./routes/relationships.js";
 
 /** Every Connector route; a new area adds its table file here. */
-export const connectorRoutes: readonly AnyRoute[] = [...accountRoutes];
+export const connectorRoutes: readonly AnyRoute[] = [...accountRoutes, ...identityMetadataRoutes];
+
+/**
+ * Routes whose DTOs differ between Connector 6.x (`/api/v2`) and 7.x (`/api/core/v1`): one table
+ * per prefix (a route's render does not learn the prefix it was called under).
+ */
+export const connectorRoutesFor = (prefix: string): readonly AnyRoute[] => {
+  const version = connectorVersionOf(prefix);
+  return [...relationshipTemplateRoutes(version), ...relationshipRoutes(version)];
+};
 
 /**
  * Mounts the Connector surface under both prefixes, then a fallback per prefix that behaves like the
@@ -20,6 +32,7 @@ export function mountConnector(
   core: Core,
   surface: RestSurface,
   table: readonly AnyRoute[] = connectorRoutes,
+  tableFor: (prefix: string) => readonly AnyRoute[] = connectorRoutesFor,
 ): void {
   app.openAPIRegistry.registerComponent("securitySchemes", surface.securityScheme, {
     type: "apiKey",
@@ -27,12 +40,14 @@ export function mountConnector(
     name: "X-API-KEY",
   });
   mountRoutes(app, core, surface, table);
+  for (const prefix of surface.prefixes) mountRoutes(app, core, { ...surface, prefixes: [prefix] }, tableFor(prefix));
   const allowed = allowedMethods(table, surface.prefixes);
   for (const prefix of surface.prefixes) {
+    const allowedHere = allowedMethods(tableFor(prefix), [prefix]);
     app.all(`${prefix}/*`, (c) => {
       try {
         callerOf(c);
-        const allow = allowed(c.req.path);
+        const allow = [...new Set([...allowed(c.req.path), ...allowedHere(c.req.path)])];
         throw allow.length > 0 ? new HttpProblem("methodNotAllowed", allow) : new HttpProblem("unknownRoute");
       } catch (error) {
         return surface.fail(c, error);

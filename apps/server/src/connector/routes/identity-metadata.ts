@@ -1,0 +1,132 @@
+import { z } from "@hono/zod-openapi";
+import { ADDRESS_PATTERN_SOURCE, invalid, MAX_METADATA_VERSION, type IdentityMetadata, type VersionOptions } from "@idhub/core";
+import { route } from "../../http/route-table.js";
+
+// PUT/GET/DELETE {P}/IdentityMetadata — the seed page of the Connector surface. The wire input is
+// handed to core unchanged (core validates once, with upstream's messages), so the schemas below
+// only document: they accept anything.
+
+/** Any JSON value (documentation only; a named component so document generation does not recurse). */
+export const anyJson = z
+  .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+  .openapi("ConnectorJsonValue", { description: "Any JSON value, `null` included." });
+const jsonValue = anyJson;
+
+const dto = z
+  .object({
+    reference: z.string().openapi({ example: "did:e:localhost:dids:0123456789abcdef012345" }),
+    key: z.string().optional().openapi({ description: "Absent when the record has no key; `\"\"` is a key of its own." }),
+    value: jsonValue,
+  })
+  .openapi("ConnectorIdentityMetadata");
+
+const upsertBody = z.unknown().openapi("ConnectorUpsertIdentityMetadataRequest", {
+  type: "object",
+  properties: {
+    reference: { type: "string", pattern: `^${ADDRESS_PATTERN_SOURCE}$` },
+    key: { type: "string", description: "Optional; absent means no key, `\"\"` is a distinct key." },
+    value: { description: "Any JSON value, `null` included (≤ 1 MB serialized)." },
+  },
+  required: ["reference", "value"],
+  additionalProperties: false,
+});
+
+const lookup = z.object({
+  reference: z
+    .unknown()
+    .optional()
+    .openapi({ type: "string", description: "Address the metadata is about", param: { required: true } }),
+  key: z.unknown().optional().openapi({ type: "string", description: "Omit for the record without key; `key=` is the key `\"\"`" }),
+});
+
+/** The Connector DTO: no `key` property when there is none, nothing of our extensions. */
+export const renderIdentityMetadata = (m: IdentityMetadata): z.input<typeof dto> => ({
+  reference: m.reference,
+  ...(m.key !== undefined ? { key: m.key } : {}),
+  value: m.value,
+});
+
+/** Only the two parameters the Connector reads; others are ignored, a repeated one stays an array. */
+const keyOf = (query: { reference?: unknown; key?: unknown }) =>
+  ({
+    ...(query.reference !== undefined ? { reference: query.reference } : {}),
+    ...(query.key !== undefined ? { key: query.key } : {}),
+  }) as { reference: string; key?: string };
+
+// Conditional requests (our extension, domain.md "Concurrency control"): answers carry
+// `ETag: "<version>"`; `If-Match: "<version>"` on PUT/DELETE acts only on that version, else 412
+// `error.connector.preconditionFailed`. Connector clients that send neither see no difference.
+
+/** What a weak, malformed or too large entity tag compares to: a version no record reaches in practice. */
+const NEVER = MAX_METADATA_VERSION;
+
+/** `If-Match` as core's expectedVersion: absent or `*` → none; `"<n>"` → n; several tags → INVALID. */
+function versionOptions(header: string | undefined): VersionOptions {
+  if (header === undefined) return {};
+  const tags = header.split(",").map((tag) => tag.trim()).filter((tag) => tag !== "");
+  if (tags.length === 0 || tags.includes("*")) return {};
+  const versions = new Set(tags.map((tag) => {
+    const digits = /^"(\d{1,15})"$/.exec(tag)?.[1];
+    return digits === undefined || Number(digits) < 1 ? NEVER : Math.min(Number(digits), NEVER);
+  }));
+  if (versions.size > 1) throw invalid("error.runtime.validation.invalidPropertyValue", "If-Match: give one entity tag (or *).");
+  return { expectedVersion: [...versions][0]! };
+}
+
+const versionTag = (m: IdentityMetadata) => ({ ETag: `"${m.version}"` });
+const CONDITIONAL =
+  " Answers `ETag: \"<version>\"` (our extension); with `If-Match: \"<version>\"` the change happens only at that " +
+  "version, else 412 `error.connector.preconditionFailed`.";
+
+export const identityMetadataRoutes = [
+  route({
+    method: "put",
+    path: "/IdentityMetadata",
+    action: "upsert_identity_metadata",
+    operationId: "upsertIdentityMetadata",
+    summary: "Create or replace metadata about an identity",
+    description:
+      "Upserts the value stored for (reference, key): 200 for create and update alike. The reference must be the own " +
+      "address or the peer of a relationship of this account (any status, not decomposed by this account), else 400 " +
+      "`error.runtime.identityMetadata.unfamiliarReferencedIdentity`. `key` absent and `key: \"\"` are different records; " +
+      "`key: null` is rejected. Unique per (reference, key) — enforced by the database." + CONDITIONAL,
+    body: upsertBody,
+    status: 200,
+    response: dto,
+    handle: ({ core, principal, body, header }) =>
+      core.identityMetadata.upsert(principal, body as never, versionOptions(header("if-match"))),
+    render: renderIdentityMetadata,
+    headers: versionTag,
+  }),
+  route({
+    method: "get",
+    path: "/IdentityMetadata",
+    action: "get_identity_metadata",
+    operationId: "getIdentityMetadata",
+    summary: "Read metadata about an identity",
+    description:
+      "Exact look-up by (reference, key); without `key` only the record without key matches. Missing → 404 " +
+      "`error.runtime.identityMetadata.notFound` (Connector 7.x answers 400; its OpenAPI document says 404). " +
+      "Answers `ETag: \"<version>\"` (our extension).",
+    query: lookup,
+    status: 200,
+    response: dto,
+    handle: ({ core, principal, query }) => core.identityMetadata.get(principal, keyOf(query)),
+    render: renderIdentityMetadata,
+    headers: versionTag,
+  }),
+  route({
+    method: "delete",
+    path: "/IdentityMetadata",
+    action: "delete_identity_metadata",
+    operationId: "deleteIdentityMetadata",
+    summary: "Delete metadata about an identity",
+    description:
+      "Deletes the record for exactly (reference, key): 204. Missing → 404 `error.runtime.identityMetadata.notFound`. " +
+      "With `If-Match: \"<version>\"` (our extension) only at that version, else 412.",
+    query: lookup,
+    status: 204,
+    handle: ({ core, principal, query, header }) =>
+      core.identityMetadata.delete(principal, keyOf(query), versionOptions(header("if-match"))),
+  }),
+];
