@@ -7,6 +7,7 @@ import { newEvent } from "../events/new-event.js";
 import { description, type JsonObject } from "../shared/json.js";
 import { uuid } from "../shared/names.js";
 import { parseInput } from "../shared/validate.js";
+import type { Repositories } from "../store.js";
 import { assertVersion, findTwin } from "./guards.js";
 import type { TwinListPosition } from "./repository.js";
 import { assertTwinAccessible, canAccessTwin } from "./rule-context.js";
@@ -66,6 +67,20 @@ export const listTwinsSchema = z.strictObject({
 
 const notOwner = () => forbidden("twin.notOwner", "Only the twin's owner may change it.");
 
+/** The twin an update or termination acts on: reachable by the role, owned by the caller, at the expected version. */
+async function findTwinToChange(
+  tx: Repositories,
+  principal: Principal,
+  input: { id: string; expectedVersion?: number | undefined },
+  now: number,
+): Promise<Twin> {
+  const twin = await findTwin(tx, input.id, true);
+  assertTwinAccessible(principal, twin, now);
+  if (twin.owner !== principal.account) throw notOwner();
+  assertVersion(twin, input.expectedVersion);
+  return twin;
+}
+
 export const twinUseCases = (deps: CoreDeps) => ({
   async create(principal: Principal, raw: CreateTwinInput = {}): Promise<Twin> {
     authorize(principal, "create_twin");
@@ -103,11 +118,8 @@ export const twinUseCases = (deps: CoreDeps) => ({
     authorize(principal, "update_twin");
     const input = parseInput(updateTwinSchema, raw);
     return deps.store.transaction(async (tx) => {
-      const current = await findTwin(tx, input.id, true);
       const now = deps.clock.now();
-      assertTwinAccessible(principal, current, now);
-      if (current.owner !== principal.account) throw notOwner();
-      assertVersion(current, input.expectedVersion);
+      const current = await findTwinToChange(tx, principal, input, now);
       if (current.status !== "alive") throw conflict("twin.terminated", "Twin is terminated: its description cannot change.");
       const twin: Twin = {
         ...current,
@@ -125,11 +137,8 @@ export const twinUseCases = (deps: CoreDeps) => ({
     authorize(principal, "terminate_twin");
     const input = parseInput(terminateTwinSchema, raw);
     return deps.store.transaction(async (tx) => {
-      const current = await findTwin(tx, input.id, true);
       const now = deps.clock.now();
-      assertTwinAccessible(principal, current, now);
-      if (current.owner !== principal.account) throw notOwner();
-      assertVersion(current, input.expectedVersion);
+      const current = await findTwinToChange(tx, principal, input, now);
       if (current.status === "terminated") throw invalid("twin.alreadyTerminated", "Twin already terminated.");
       const twin: Twin = {
         ...current,
