@@ -45,19 +45,39 @@ export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories 
  * `store.transaction`. On SQLite there is one connection, held by the open transaction, so such a
  * call would wait for a connection that is only released when `work` returns: a deadlock. On
  * PostgreSQL it would run on another connection, outside the transaction (not seeing its writes,
- * possibly blocking on its locks). Both are refused with an immediate error, on both dialects,
- * so the mistake shows up in tests instead of hanging them.
+ * possibly blocking on its locks).
+ *
+ * With `guardTransactions` (every test database has it) both mistakes are refused with an
+ * immediate error, so they show up in tests instead of hanging them. Production stores leave the
+ * guard out: it needs an AsyncLocalStorage, which on Node 20 enables promise hooks for every
+ * promise in the process, plus a plugin pass on every query — measured as a large part of the
+ * server's CPU per request.
  */
-export function createStore(db: Kysely<DB>, dialect: SqlDialect): Store {
+export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: { guardTransactions: boolean }): Store {
+  return options.guardTransactions ? guardedStore(db, dialect) : plainStore(db, dialect);
+}
+
+function plainStore(db: Kysely<DB>, dialect: SqlDialect): Store {
+  return {
+    read: repositories(db, dialect),
+    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, dialect))),
+    async ping() {
+      await sql`select 1`.execute(db);
+      return true;
+    },
+  };
+}
+
+function guardedStore(db: Kysely<DB>, dialect: SqlDialect): Store {
   // Marks the async context of a running transaction callback; `open` is cleared at the end so
   // work merely started inside (and outliving) the transaction is not refused afterwards.
   const scope = new AsyncLocalStorage<{ open: boolean }>();
   const inTransaction = () => scope.getStore()?.open === true;
-  const plain = db.withPlugin(new RefuseInsideTransaction(inTransaction));
+  const plain = plainStore(db.withPlugin(new RefuseInsideTransaction(inTransaction)), dialect);
 
   return {
-    read: repositories(plain, dialect),
-
+    read: plain.read,
+    ping: plain.ping,
     async transaction(work) {
       if (inTransaction()) throw misuse("store.transaction");
       const state = { open: true };
@@ -66,11 +86,6 @@ export function createStore(db: Kysely<DB>, dialect: SqlDialect): Store {
       } finally {
         state.open = false;
       }
-    },
-
-    async ping() {
-      await sql`select 1`.execute(plain);
-      return true;
     },
   };
 }

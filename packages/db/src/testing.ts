@@ -39,7 +39,7 @@ async function openSqliteTest(): Promise<Opened> {
   const dir = mkdtempSync(join(tmpdir(), "idhub-db-test-"));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
-    const database = await openDatabase(`file:${join(dir, "test.sqlite")}`);
+    const database = await openDatabase(`file:${join(dir, "test.sqlite")}`, { guardTransactions: true });
     return { database, close: once(async () => { await database.close(); remove(); }) };
   } catch (error) {
     remove();
@@ -54,7 +54,7 @@ async function openPostgresTest(): Promise<Opened> {
   await admin(url, `create schema ${schema}`);
   const drop = () => admin(url, `drop schema if exists ${schema} cascade`);
   try {
-    const database = await openDatabase(url, { pgSchema: schema });
+    const database = await openDatabase(url, { pgSchema: schema, guardTransactions: true });
     return { database, close: once(async () => { await database.close(); await drop(); }) };
   } catch (error) {
     await drop();

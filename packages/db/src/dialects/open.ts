@@ -11,6 +11,11 @@ export interface OpenOptions {
   sqliteSync?: "normal" | "full" | undefined;
   /** PostgreSQL only: work in this (existing) schema instead of the server's default search_path. */
   pgSchema?: string | undefined;
+  /**
+   * Refuse `store.read` and nested transactions inside a transaction callback (see createStore).
+   * On for test databases; off in production, where the check would tax every promise.
+   */
+  guardTransactions?: boolean | undefined;
 }
 
 export interface Database {
@@ -41,7 +46,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   return {
     dialect,
     db,
-    store: createStore(db, dialect),
+    store: createStore(db, dialect, { guardTransactions: options.guardTransactions ?? false }),
     migrate: () => migrateToLatest(db, dialect),
     close: () => (closing ??= db.destroy()),
   };

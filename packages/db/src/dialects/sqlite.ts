@@ -50,7 +50,31 @@ export function openSqlite(url: string, options: SqliteOptions = {}): Kysely<DB>
     database.close();
     throw error;
   }
-  return new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database }) });
+  return new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
+}
+
+/** Distinct SQL texts kept prepared; the application issues a few dozen, so this is never reached in practice. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs about as much as running a
+ * small statement. better-sqlite3 statements are reusable, and Kysely runs one query at a time on
+ * the connection (its driver holds a mutex), so one prepared statement per SQL text is safe.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDialectConfig["database"] {
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = prepared.get(text);
+      if (!statement) {
+        if (prepared.size >= STATEMENT_CACHE_SIZE) prepared.delete(prepared.keys().next().value!);
+        statement = database.prepare(text);
+        prepared.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /**
