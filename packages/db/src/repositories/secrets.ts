@@ -1,5 +1,5 @@
 import type { PinRecord, SecretOwner, SecretRecord, SecretRepository } from "@idhub/core";
-import type { Kysely, Selectable } from "kysely";
+import type { CompiledQuery, Kysely, Selectable } from "kysely";
 import type { DB, SecretPinsTable, SecretsTable } from "../schema.js";
 import { toRole } from "./roles.js";
 import { toUser } from "./users.js";
@@ -42,44 +42,54 @@ const toPinRow = (p: PinRecord): SecretPinsTable => ({
   created_at: p.createdAt,
 });
 
+/** Secret, user, role and account address in one row, by hash (see findOwnerByHash). */
+const compileOwnerQuery = (db: Kysely<DB>) =>
+  db
+    .selectFrom("secrets as s")
+    .innerJoin("users as u", (j) => j.onRef("u.id", "=", "s.user_id").onRef("u.account", "=", "s.account"))
+    .innerJoin("roles as r", (j) => j.onRef("r.id", "=", "u.role").onRef("r.account", "=", "u.account"))
+    .innerJoin("accounts as a", "a.id", "s.account")
+    .select([
+      "s.user_id as s_user_id",
+      "s.account as s_account",
+      "s.hash as s_hash",
+      "s.fingerprint as s_fingerprint",
+      "s.validity_at as s_validity_at",
+      "s.created_at as s_created_at",
+      "s.updated_at as s_updated_at",
+      "u.id as u_id",
+      "u.role as u_role",
+      "u.name as u_name",
+      "u.description as u_description",
+      "u.created_at as u_created_at",
+      "u.updated_at as u_updated_at",
+      "r.id as r_id",
+      "r.name as r_name",
+      "r.effect as r_effect",
+      "r.actions as r_actions",
+      "r.twin_rule as r_twin_rule",
+      "r.entry_rule as r_entry_rule",
+      "r.identity_rule as r_identity_rule",
+      "r.created_at as r_created_at",
+      "r.updated_at as r_updated_at",
+      "a.address as address",
+    ])
+    .where("s.hash", "=", "") // the one parameter, replaced on every execution
+    .compile();
+
+type OwnerRow = ReturnType<typeof compileOwnerQuery> extends CompiledQuery<infer Row> ? Row : never;
+
 export function secretRepository(db: Kysely<DB>): SecretRepository {
+  let ownerByHash: ReturnType<typeof compileOwnerQuery> | undefined;
   return {
     // The hot path of every authenticated request: one indexed read (secrets.hash is unique) that
     // brings the user, its role and the account's address along. Joins repeat `account` so a row
-    // can never pair a secret with another tenant's user or role.
+    // can never pair a secret with another tenant's user or role. Compiled once per repository:
+    // building and compiling the query cost more than running it.
     async findOwnerByHash(hash) {
-      const row = await db
-        .selectFrom("secrets as s")
-        .innerJoin("users as u", (j) => j.onRef("u.id", "=", "s.user_id").onRef("u.account", "=", "s.account"))
-        .innerJoin("roles as r", (j) => j.onRef("r.id", "=", "u.role").onRef("r.account", "=", "u.account"))
-        .innerJoin("accounts as a", "a.id", "s.account")
-        .select([
-          "s.user_id as s_user_id",
-          "s.account as s_account",
-          "s.hash as s_hash",
-          "s.fingerprint as s_fingerprint",
-          "s.validity_at as s_validity_at",
-          "s.created_at as s_created_at",
-          "s.updated_at as s_updated_at",
-          "u.id as u_id",
-          "u.role as u_role",
-          "u.name as u_name",
-          "u.description as u_description",
-          "u.created_at as u_created_at",
-          "u.updated_at as u_updated_at",
-          "r.id as r_id",
-          "r.name as r_name",
-          "r.effect as r_effect",
-          "r.actions as r_actions",
-          "r.twin_rule as r_twin_rule",
-          "r.entry_rule as r_entry_rule",
-          "r.identity_rule as r_identity_rule",
-          "r.created_at as r_created_at",
-          "r.updated_at as r_updated_at",
-          "a.address as address",
-        ])
-        .where("s.hash", "=", hash)
-        .executeTakeFirst();
+      ownerByHash ??= compileOwnerQuery(db);
+      const { rows } = await db.executeQuery<OwnerRow>({ ...ownerByHash, parameters: [hash] });
+      const row = rows[0];
       if (!row) return undefined;
       const owner: SecretOwner = {
         secret: toSecret({
