@@ -1,0 +1,83 @@
+/**
+ * Case 5: case 1 on PostgreSQL, with one and with two server processes on one database (the
+ * scale-out shape of architecture.md). Each variant gets a fresh database, created here and dropped
+ * afterwards. With two processes the load is two generators of 25 connections each, summed; CPU per
+ * request counts both server trees plus the PostgreSQL backends serving this database and the
+ * cluster's shared helpers (WAL writer, checkpointer …).
+ */
+import pg from "pg";
+import { accountsOf, ready, type BenchCase, type CaseContext, type Prepared } from "./common.js";
+import { metadataSpec } from "./identity-metadata.js";
+
+export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The database URL next to the admin URL, with another database name. */
+function urlFor(database: string): string {
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function preparePg(ctx: CaseContext, processes: number): Promise<Prepared> {
+  try {
+    await admin((c) => c.query("select 1"));
+  } catch (error) {
+    return { kind: "skip", reason: `PostgreSQL not reachable at ${PG_ADMIN_URL.replace(/:[^:@/]*@/, ":***@")}: ${(error as Error).message}` };
+  }
+  const database = `idhub_bench_${process.pid}_${Date.now().toString(36)}`;
+  await admin((c) => c.query(`create database ${database}`));
+  const cleanup = async () => {
+    // The servers are stopped by the runner before cleanup; FORCE ends any straggling connection.
+    await admin((c) => c.query(`drop database if exists ${database} with (force)`)).catch((error: Error) =>
+      ctx.log(`  could not drop ${database}: ${error.message}`),
+    );
+  };
+  try {
+    const databaseUrl = urlFor(database);
+    // One after the other: the first migrates and creates the account, the second finds both done.
+    const servers = [await ctx.startIdhub({ name: `case5-pg-${processes}p-a`, databaseUrl })];
+    for (let i = 1; i < processes; i++) servers.push(await ctx.startIdhub({ name: `case5-pg-${processes}p-${i}`, databaseUrl, accounts: 0 }));
+    const me = accountsOf(servers[0]!)[0]!;
+    const connections = Math.floor(ctx.settings.connections / processes);
+    return await ready(
+      {
+        label: `idhub ×${processes} on PostgreSQL`,
+        spec: metadataSpec(me),
+        targets: servers.map((s) => ({ url: s.url, connections })),
+        servers,
+        items: 1,
+        pgDatabase: database,
+      },
+      { cleanup, notes: ["PostgreSQL CPU included (backends of this database + shared helpers); baseline is the SQLite one"] },
+    );
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+export const pg1: BenchCase = {
+  name: "5-pg-1proc",
+  title: "5 case 1 on PostgreSQL, 1 process",
+  baseline: "write",
+  targets: "none",
+  prepare: (ctx) => preparePg(ctx, 1),
+};
+
+export const pg2: BenchCase = {
+  name: "5-pg-2proc",
+  title: "5 case 1 on PostgreSQL, 2 processes",
+  baseline: "write",
+  targets: "none",
+  prepare: (ctx) => preparePg(ctx, 2),
+};

@@ -1,0 +1,95 @@
+/**
+ * The baseline (quality.md, "the practical limit here"): a bare node:http server doing by hand the
+ * work of a metadata upsert — parse JSON, one prepared better-sqlite3 `INSERT … ON CONFLICT DO UPDATE`,
+ * `JSON.stringify` the row — on the same SQLite settings as idhub (WAL, synchronous=NORMAL,
+ * foreign_keys, busy_timeout). No framework, no validation library, no auth, no events.
+ *
+ *   PUT /kv      body {reference, key, value}  → 200 {"result": {reference, key, value}}   (write baseline)
+ *   GET /kv/<k>  indexed point read of a seeded row → 200 {"result": row}                  (read baseline)
+ *   GET /health  → 200
+ *
+ * The upsert is a plain statement without RETURNING, executed with .run(): never .get() on a
+ * RETURNING statement, which leaves it open and stops WAL checkpoints (architecture.md).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import Database from "better-sqlite3";
+
+const file = process.env.BENCH_SQLITE_FILE;
+if (!file) throw new Error("BENCH_SQLITE_FILE is required");
+const port = Number(process.env.PORT ?? 0);
+const READ_ROWS = 10_000;
+const READ_REFERENCE = "did:e:localhost:dids:seeded00000000000000";
+
+const db = new Database(file);
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = NORMAL");
+db.pragma("foreign_keys = ON");
+db.pragma("busy_timeout = 5000");
+db.exec(`create table if not exists metadata (
+  reference text not null,
+  key text not null,
+  value text not null,
+  version integer not null,
+  created_at integer not null,
+  updated_at integer not null,
+  primary key (reference, key)
+)`);
+
+const upsert = db.prepare(`insert into metadata (reference, key, value, version, created_at, updated_at)
+  values (?, ?, ?, 1, ?, ?)
+  on conflict (reference, key) do update set value = excluded.value, version = version + 1, updated_at = excluded.updated_at`);
+const read = db.prepare("select reference, key, value, version, created_at, updated_at from metadata where reference = ? and key = ?");
+
+// Rows for the point-read baseline (the same 10k keys the load cycles through).
+db.transaction(() => {
+  const now = Date.now();
+  for (let k = 0; k < READ_ROWS; k++) upsert.run(READ_REFERENCE, `k${k}`, JSON.stringify({ n: k }), now, now);
+})();
+
+function send(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+const server = createServer(async (req, res) => {
+  try {
+    const url = req.url ?? "/";
+    if (req.method === "PUT" && url === "/kv") {
+      const input = JSON.parse(await readBody(req)) as { reference: string; key: string; value: unknown };
+      const now = Date.now();
+      upsert.run(input.reference, input.key, JSON.stringify(input.value), now, now);
+      return send(res, 200, JSON.stringify({ result: { reference: input.reference, key: input.key, value: input.value } }));
+    }
+    if (req.method === "GET" && url.startsWith("/kv/")) {
+      const row = read.get(READ_REFERENCE, decodeURIComponent(url.slice(4))) as Record<string, unknown> | undefined;
+      if (!row) return send(res, 404, '{"error":"not found"}');
+      return send(res, 200, JSON.stringify({ result: { ...row, value: JSON.parse(row.value as string) } }));
+    }
+    if (req.method === "GET" && url === "/health") return send(res, 200, '{"isHealthy":true}');
+    send(res, 404, '{"error":"not found"}');
+  } catch (error) {
+    send(res, 400, JSON.stringify({ error: String(error) }));
+  }
+});
+
+server.listen(port, "127.0.0.1", () => {
+  const address = server.address() as { port: number };
+  process.send?.({ type: "ready", url: `http://127.0.0.1:${address.port}`, readReference: READ_REFERENCE });
+});
+
+process.on("SIGTERM", () => {
+  server.close(() => {
+    db.close();
+    process.exit(0);
+  });
+  server.closeAllConnections();
+});
