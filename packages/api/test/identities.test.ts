@@ -1,16 +1,7 @@
-import type { Core, JsonObject, RulesInput, StatementInput } from "@idhub/core";
 import { testDialects } from "@idhub/db/testing";
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appRouter, createCallerFactory, createInnerContext } from "../src/index.js";
-import { newAccount, rejection, setup } from "./support.js";
-
-const createCaller = createCallerFactory(appRouter);
-
-async function callerWith(core: Core, secret: string, dict?: JsonObject) {
-  const dictHeader = dict ? Buffer.from(JSON.stringify(dict)).toString("base64") : undefined;
-  return createCaller(createInnerContext({ core, principal: await core.access.authenticate({ secret, client: "test", dictHeader }) }));
-}
+import { member, newAccount, rejection, setup } from "./support.js";
 
 const ACCOUNTING = "USER.profession == 'accounting'";
 
@@ -20,17 +11,6 @@ describe.each(testDialects)("identities over tRPC (%s)", (dialect) => {
     env = await setup(dialect);
   });
   afterEach(() => env.close());
-
-  type Admin = Awaited<ReturnType<typeof newAccount>>;
-  async function member(
-    admin: Admin,
-    options: { statement?: StatementInput; rules?: RulesInput; description?: JsonObject; dict?: JsonObject } = {},
-  ) {
-    const role = await admin.caller.access.roles.create({ name: "member", statement: options.statement, rules: options.rules });
-    const user = await admin.caller.access.users.create({ role: role.id, description: options.description ?? null });
-    const { secret } = await env.core.admin.issueSecret({ account: admin.account.id, user: user.id });
-    return { role, user, caller: await callerWith(env.core, secret, options.dict) };
-  }
 
   it("creates many names at once; existing names are reported and left unchanged", async () => {
     const a = await newAccount(env.core, "a");
@@ -263,8 +243,8 @@ describe.each(testDialects)("identities over tRPC (%s)", (dialect) => {
       twin: twin.id,
       identities: [{ name: "RFID#1", visibility: ACCOUNTING }, { name: "RFID#secret" }, { name: "NFC#secret" }],
     });
-    const accountant = await member(b, { description: { profession: "accounting" } });
-    const sales = await member(b, { description: { profession: "sales" } });
+    const accountant = await member(env.core, b, { description: { profession: "accounting" } });
+    const sales = await member(env.core, b, { description: { profession: "sales" } });
 
     expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: "system" })).toEqual({ twins: [twin.id] });
     expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: a.account.id })).toEqual({ twins: [twin.id] });
@@ -334,7 +314,7 @@ describe.each(testDialects)("identities over tRPC (%s)", (dialect) => {
     await b.caller.twins.terminate({ id: t[2].id });
     expect((await a.caller.identities.resolve({ name, context: b.account.id })).twins).toEqual([t[1].id]);
 
-    const pallets = await member(a, { rules: { twinRule: "TWIN.kind == 'pallet'" } });
+    const pallets = await member(env.core, a, { rules: { twinRule: "TWIN.kind == 'pallet'" } });
     const detailed = await pallets.caller.identities.resolve({ name, context: "system", details: true });
     expect(detailed.twins).toEqual(sorted([t[0].id, t[1].id, t[2].id]));
     expect(detailed.details!.map((twin) => twin.id)).toEqual(sorted([t[0].id, t[2].id]));
@@ -351,8 +331,8 @@ describe.each(testDialects)("identities over tRPC (%s)", (dialect) => {
     const b = await newAccount(env.core, "b");
     const twin = await a.caller.twins.create();
     await a.caller.identities.create({ twin: twin.id, identities: [{ name: "RFID#1", visibility: "true" }, { name: "NFC#1", visibility: "true" }] });
-    const rfidOnlyA = await member(a, { rules: { identityRule: "identity =~ 'RFID#'" } });
-    const rfidOnlyB = await member(b, { rules: { identityRule: "identity =~ 'RFID#'" } });
+    const rfidOnlyA = await member(env.core, a, { rules: { identityRule: "identity =~ 'RFID#'" } });
+    const rfidOnlyB = await member(env.core, b, { rules: { identityRule: "identity =~ 'RFID#'" } });
     expect((await rfidOnlyA.caller.identities.list({ twin: twin.id })).personal.map((i) => i.name)).toEqual(["RFID#1"]);
     expect(await rejection(rfidOnlyA.caller.identities.get({ twin: twin.id, name: "NFC#1" }))).toMatchObject({ code: "NOT_FOUND", domain: "identity.notFound" });
     expect(await rejection(rfidOnlyA.caller.identities.update({ twin: twin.id, name: "NFC#1" }))).toMatchObject({ code: "NOT_FOUND" });
@@ -363,7 +343,7 @@ describe.each(testDialects)("identities over tRPC (%s)", (dialect) => {
     expect((await rfidOnlyB.caller.identities.list({ twin: twin.id, showForeign: true })).foreign![a.account.id]!.map((i) => i.name)).toEqual(["RFID#1"]);
 
     // A twinRule denies the twin itself: FORBIDDEN on the twin's identity routes.
-    const noTwins = await member(a, { rules: { twinRule: "false" } });
+    const noTwins = await member(env.core, a, { rules: { twinRule: "false" } });
     for (const call of [
       () => noTwins.caller.identities.list({ twin: twin.id }),
       () => noTwins.caller.identities.get({ twin: twin.id, name: "RFID#1" }),
@@ -378,7 +358,7 @@ describe.each(testDialects)("identities over tRPC (%s)", (dialect) => {
   it("the role's statement is checked before anything else, naming the action", async () => {
     const a = await newAccount(env.core, "a");
     const twin = await a.caller.twins.create();
-    const none = await member(a, { statement: { effect: "allow", actions: ["get_twin"] } });
+    const none = await member(env.core, a, { statement: { effect: "allow", actions: ["get_twin"] } });
     for (const [call, action] of [
       [() => none.caller.identities.create({ twin: "x", identities: [] }), "create_twin_identity"],
       [() => none.caller.identities.list({ twin: twin.id }), "get_twin_identities"],

@@ -1,4 +1,4 @@
-import { createCore, LoginThrottle, type Core, type CreatedAccount } from "@idhub/core";
+import { createCore, LoginThrottle, type Core, type CreatedAccount, type JsonObject, type RulesInput, type StatementInput } from "@idhub/core";
 import type { Database } from "@idhub/db";
 import { openTestDatabase, type TestDialect } from "@idhub/db/testing";
 import { randomUUID } from "node:crypto";
@@ -27,9 +27,10 @@ export async function setup(dialect: TestDialect): Promise<TestEnv> {
   return { database, core, clock, close: () => database.close() };
 }
 
-/** A tRPC caller authenticated with a secret, exactly as the HTTP layer would do it. */
-export async function callerFor(core: Core, secret: string) {
-  const principal = await core.access.authenticate({ secret, client: "test" });
+/** A tRPC caller authenticated with a secret (and an optional X-TrustedTwin dictionary), as the HTTP layer does it. */
+export async function callerFor(core: Core, secret: string, dict?: JsonObject) {
+  const dictHeader = dict ? Buffer.from(JSON.stringify(dict)).toString("base64") : undefined;
+  const principal = await core.access.authenticate({ secret, client: "test", dictHeader });
   return createCaller(createInnerContext({ core, principal }));
 }
 
@@ -38,6 +39,18 @@ export const anonymousCaller = (core: Core) => createCaller(createInnerContext({
 export async function newAccount(core: Core, name: string): Promise<CreatedAccount & { caller: Awaited<ReturnType<typeof callerFor>> }> {
   const created = await core.admin.createAccount({ name });
   return { ...created, caller: await callerFor(core, created.secret) };
+}
+
+/** Another user of `admin`'s account with its own role (statement, rules), description and secret. */
+export async function member(
+  core: Core,
+  admin: Awaited<ReturnType<typeof newAccount>>,
+  options: { statement?: StatementInput; rules?: RulesInput; description?: JsonObject; dict?: JsonObject } = {},
+) {
+  const role = await admin.caller.access.roles.create({ name: "member", statement: options.statement, rules: options.rules });
+  const user = await admin.caller.access.users.create({ role: role.id, description: options.description ?? null });
+  const { secret } = await core.admin.issueSecret({ account: admin.account.id, user: user.id });
+  return { role, user, caller: await callerFor(core, secret, options.dict) };
 }
 
 /** Resolves to the error a promise rejects with (fails the test if it does not reject). */

@@ -1,17 +1,7 @@
-import type { Core, JsonObject, RulesInput, StatementInput } from "@idhub/core";
 import { testDialects } from "@idhub/db/testing";
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appRouter, createCallerFactory, createInnerContext } from "../src/index.js";
-import { newAccount, rejection, setup } from "./support.js";
-
-const createCaller = createCallerFactory(appRouter);
-
-/** A caller authenticated with a secret and an optional X-TrustedTwin dictionary. */
-async function callerWith(core: Core, secret: string, dict?: JsonObject) {
-  const dictHeader = dict ? Buffer.from(JSON.stringify(dict)).toString("base64") : undefined;
-  return createCaller(createInnerContext({ core, principal: await core.access.authenticate({ secret, client: "test", dictHeader }) }));
-}
+import { member, newAccount, rejection, setup } from "./support.js";
 
 describe.each(testDialects)("twins over tRPC (%s)", (dialect) => {
   let env: Awaited<ReturnType<typeof setup>>;
@@ -19,18 +9,6 @@ describe.each(testDialects)("twins over tRPC (%s)", (dialect) => {
     env = await setup(dialect);
   });
   afterEach(() => env.close());
-
-  type Admin = Awaited<ReturnType<typeof newAccount>>;
-  /** Another user of `admin`'s account with its own role (statement, rules) and description. */
-  async function member(
-    admin: Admin,
-    options: { statement?: StatementInput; rules?: RulesInput; description?: JsonObject; dict?: JsonObject } = {},
-  ) {
-    const role = await admin.caller.access.roles.create({ name: "member", statement: options.statement, rules: options.rules });
-    const user = await admin.caller.access.users.create({ role: role.id, description: options.description ?? null });
-    const { secret } = await env.core.admin.issueSecret({ account: admin.account.id, user: user.id });
-    return { role, user, caller: await callerWith(env.core, secret, options.dict) };
-  }
 
   it("creates a twin owned and created by the caller's account, alive, version 1", async () => {
     const a = await newAccount(env.core, "a");
@@ -141,7 +119,7 @@ describe.each(testDialects)("twins over tRPC (%s)", (dialect) => {
     const box = await a.caller.twins.create({ description: { kind: "box" } });
     const plain = await a.caller.twins.create();
 
-    const kinds = await member(b, { rules: { twinRule: "TWIN.kind == 'pallet'" } });
+    const kinds = await member(env.core, b, { rules: { twinRule: "TWIN.kind == 'pallet'" } });
     expect((await kinds.caller.twins.get({ id: pallet.id })).id).toBe(pallet.id);
     for (const id of [box.id, plain.id]) {
       expect(await rejection(kinds.caller.twins.get({ id }))).toMatchObject({
@@ -150,14 +128,14 @@ describe.each(testDialects)("twins over tRPC (%s)", (dialect) => {
         message: "Twin not accessible.",
       });
     }
-    const company = await member(b, { rules: { twinRule: "TWIN.company == USER.company" }, description: { company: "acme" } });
+    const company = await member(env.core, b, { rules: { twinRule: "TWIN.company == USER.company" }, description: { company: "acme" } });
     expect((await company.caller.twins.get({ id: pallet.id })).id).toBe(pallet.id);
-    const header = await member(b, { rules: { twinRule: "DICT.serial == TWIN.serial" }, dict: { serial: "S1" } });
+    const header = await member(env.core, b, { rules: { twinRule: "DICT.serial == TWIN.serial" }, dict: { serial: "S1" } });
     expect((await header.caller.twins.get({ id: pallet.id })).id).toBe(pallet.id);
-    const noHeader = await member(b, { rules: { twinRule: "DICT.serial == TWIN.serial" } });
+    const noHeader = await member(env.core, b, { rules: { twinRule: "DICT.serial == TWIN.serial" } });
     expect((await rejection(noHeader.caller.twins.get({ id: pallet.id }))).code).toBe("FORBIDDEN");
     // The rule applies to the account's own twins too, also when changing them.
-    const own = await member(a, { rules: { twinRule: "TWIN.kind == 'pallet'" } });
+    const own = await member(env.core, a, { rules: { twinRule: "TWIN.kind == 'pallet'" } });
     expect((await rejection(own.caller.twins.update({ id: box.id, description: {} }))).domain).toBe("twin.notAccessible");
     expect((await own.caller.twins.update({ id: pallet.id, description: { kind: "pallet" } })).version).toBe(2);
     expect((await own.caller.twins.list()).items.map((t) => t.id)).toEqual([pallet.id]);
@@ -166,7 +144,7 @@ describe.each(testDialects)("twins over tRPC (%s)", (dialect) => {
   it("the role's statement is checked first, and the action is named", async () => {
     const a = await newAccount(env.core, "a");
     const twin = await a.caller.twins.create();
-    const reader = await member(a, { statement: { effect: "allow", actions: ["get_twin"] } });
+    const reader = await member(env.core, a, { statement: { effect: "allow", actions: ["get_twin"] } });
     expect((await reader.caller.twins.get({ id: twin.id })).id).toBe(twin.id);
     for (const [call, action] of [
       [() => reader.caller.twins.create({ extra: 1 } as never), "create_twin"],
