@@ -61,3 +61,24 @@ describe("OpenAPI document and Swagger UI", () => {
     expect((await server.http("GET", "/docs/assets/package.json")).status).toBe(404);
   });
 });
+
+describe("conditional requests in the OpenAPI document", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it("declares If-Match on conditional changes and ETag on versioned answers, on both surfaces", async () => {
+    const doc = (await server.http("GET", "/openapi.json")).body;
+    const ifMatch = (op: { parameters?: { in: string; name: string }[] }) =>
+      (op.parameters ?? []).some((p) => p.in === "header" && p.name === "if-match");
+    const patch = doc.paths["/twins/{twin}/identities/{identity}"].patch;
+    expect(ifMatch(patch)).toBe(true);
+    expect(patch.responses["200"].headers.ETag).toBeDefined();
+    expect(doc.paths["/twins/{twin}/identities/{identity}"].get.responses["200"].headers.ETag).toBeDefined();
+    expect(ifMatch(doc.paths["/twins/{twin}/identities/{identity}"].get)).toBe(false);
+    expect(ifMatch(doc.paths["/api/core/v1/IdentityMetadata"].put)).toBe(true);
+    expect(ifMatch(doc.paths["/api/v2/IdentityMetadata"].delete)).toBe(true);
+  });
+});

@@ -31,7 +31,7 @@ export * from "./rules/index.js";
 export * from "./twins/twin.js";
 export * from "./twins/repository.js";
 export { ruleContext, canAccessTwin } from "./twins/rule-context.js";
-export { encodeCursor, decodeCursor, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, MAX_VERSION } from "./twins/twins.js";
+export { encodeCursor, decodeCursor, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from "./twins/twins.js";
 export type { CreateTwinInput, GetTwinInput, UpdateTwinInput, TerminateTwinInput, ListTwinsInput, TwinPage } from "./twins/twins.js";
 export * from "./identities/identity.js";
 export * from "./identities/repository.js";

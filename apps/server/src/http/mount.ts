@@ -1,8 +1,9 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { authorize, parseInput, unauthenticated, type Core, type Principal } from "@idhub/core";
 import type { Handler } from "hono";
 import { clientAddress, type AppContext, type AppEnv } from "./env.js";
 import { templateMatcher, toHonoPath } from "./paths.js";
+import { entityTag, expectedVersionOf } from "./conditional.js";
 import type { AnyRoute } from "./route-table.js";
 import type { RestSurface } from "./surface.js";
 
@@ -31,12 +32,12 @@ function handlerFor(route: AnyRoute, surface: RestSurface, core: Core): Handler<
         core,
         principal,
         client: clientAddress(c),
-        header: (name) => c.req.header(name),
+        expectedVersion: route.ifMatch ? expectedVersionOf(c.req.header("if-match")) : undefined,
         params: route.params ? parseInput(route.params, c.req.param()) : undefined,
         query: route.query ? parseInput(route.query, queryOf(c.req.url)) : undefined,
         body: route.body ? parseInput(route.body, await surface.readBody(c)) : undefined,
       });
-      for (const [name, value] of Object.entries(route.headers?.(result) ?? {})) c.header(name, value);
+      if (route.etag) c.header("ETag", entityTag(result as { version: number }));
       return surface.succeed(c, route.status, route.render ? route.render(result) : result);
     } catch (error) {
       return surface.fail(c, error);
@@ -85,10 +86,19 @@ function documentRoute(route: AnyRoute, surface: RestSurface, prefix: string) {
     tags: [surface.tag],
     security: route.public ? [] : [{ [surface.securityScheme]: [] }],
     request: {
+      ...(route.ifMatch ? { headers: IF_MATCH } : {}),
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
       ...(route.body ? { body: { content: { "application/json": { schema: route.body } } } } : {}),
     },
-    responses: { [route.status]: success, ...surface.errorResponses(route) },
+    responses: { [route.status]: route.etag ? { ...success, headers: ETAG } : success, ...surface.errorResponses(route) },
   };
 }
+
+const IF_MATCH = z.object({
+  "if-match": z.string().optional().openapi({
+    description: 'Act only if the object is still at this version: `"<version>"` from its ETag (else 412).',
+    example: '"3"',
+  }),
+});
+const ETAG = { ETag: { description: 'The object\'s version, `"<version>"`: send it back in If-Match.', schema: { type: "string" as const } } };

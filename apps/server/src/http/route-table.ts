@@ -24,8 +24,8 @@ export interface RouteInput<P, Q, B, Caller> {
   body: B;
   /** The peer's address (throttles unauthenticated credential checks). */
   client: string;
-  /** A request header (case-insensitive), for the few routes whose contract includes one (If-Match). */
-  header(name: string): string | undefined;
+  /** From `If-Match`, on routes declared `ifMatch` (see http/conditional.ts); else undefined. */
+  expectedVersion: number | undefined;
 }
 
 export interface RouteSpec<
@@ -57,8 +57,10 @@ export interface RouteSpec<
   response?: RS;
   handle(input: RouteInput<Parsed<PS>, Parsed<QS>, Parsed<BS>, Public extends true ? null : Principal>): Promise<R>;
   render?(result: R): Rendered<RS>;
-  /** Response headers derived from the result (e.g. `ETag` from a version). */
-  headers?(result: R): Record<string, string>;
+  /** The answer carries `ETag: "<version>"` of the result (R must then have a `version`). */
+  etag?: boolean;
+  /** The route honours `If-Match` (handed to `handle` as `expectedVersion`; a mismatch is 412). */
+  ifMatch?: boolean;
 }
 
 // The table's element type: the per-entry types have done their job once `route()` accepted it.

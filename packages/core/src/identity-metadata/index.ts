@@ -1,5 +1,5 @@
 export * from "./identity-metadata.js";
-export { MAX_VALUE_BYTES as MAX_IDENTITY_METADATA_VALUE_BYTES, MAX_METADATA_VERSION } from "./use-cases.js";
+export { MAX_VALUE_BYTES as MAX_IDENTITY_METADATA_VALUE_BYTES } from "./use-cases.js";
 export type {
   UpsertIdentityMetadataInput,
   IdentityMetadataKeyInput,

@@ -5,6 +5,7 @@ import { newEvent } from "../events/new-event.js";
 import { newId } from "../relationships/ids.js";
 import { ADDRESS, invalidProperty, validateRequest, type ObjectRule } from "../relationships/validation.js";
 import type { JsonValue } from "../shared/json.js";
+import { MAX_VERSION } from "../shared/names.js";
 import { identityMetadataErrors as E } from "./errors.js";
 import type { IdentityMetadata, IdentityMetadataPage, IdentityMetadataPosition, IdentityMetadataRecord } from "./identity-metadata.js";
 
@@ -31,9 +32,6 @@ export interface ListIdentityMetadataInput {
 }
 
 export const MAX_VALUE_BYTES = 1024 * 1024;
-/** Versions are 32-bit integers in storage (PostgreSQL `integer`). */
-export const MAX_METADATA_VERSION = 2_147_483_647;
-const MAX_VERSION = MAX_METADATA_VERSION;
 const optionsSchema: ObjectRule = {
   type: "object",
   properties: { expectedVersion: { type: "integer", minimum: 1, maximum: MAX_VERSION } },

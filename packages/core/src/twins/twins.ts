@@ -5,7 +5,7 @@ import type { CoreDeps } from "../deps.js";
 import { conflict, forbidden, invalid, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { description, type JsonObject } from "../shared/json.js";
-import { uuid } from "../shared/names.js";
+import { uuid, version } from "../shared/names.js";
 import { parseInput } from "../shared/validate.js";
 import type { Repositories } from "../store.js";
 import { assertVersion, findTwin } from "./guards.js";
@@ -47,9 +47,6 @@ export interface TwinPage {
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
 
-/** Versions are stored as 32-bit integers; no object is changed two billion times. */
-export const MAX_VERSION = 2_147_483_647;
-export const version = z.number().int().nonnegative().max(MAX_VERSION);
 
 export const createTwinSchema = z.strictObject({ description: description.optional() });
 export const getTwinSchema = z.strictObject({ id: uuid, showTerminated: z.boolean().optional() });

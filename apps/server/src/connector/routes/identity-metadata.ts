@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ADDRESS_PATTERN_SOURCE, invalid, MAX_METADATA_VERSION, type IdentityMetadata, type VersionOptions } from "@idhub/core";
+import { ADDRESS_PATTERN_SOURCE, type IdentityMetadata } from "@idhub/core";
 import { route } from "../../http/route-table.js";
 
 // PUT/GET/DELETE {P}/IdentityMetadata — the seed page of the Connector surface. The wire input is
@@ -57,23 +57,6 @@ const keyOf = (query: { reference?: unknown; key?: unknown }) =>
 // `ETag: "<version>"`; `If-Match: "<version>"` on PUT/DELETE acts only on that version, else 412
 // `error.connector.preconditionFailed`. Connector clients that send neither see no difference.
 
-/** What a weak, malformed or too large entity tag compares to: a version no record reaches in practice. */
-const NEVER = MAX_METADATA_VERSION;
-
-/** `If-Match` as core's expectedVersion: absent or `*` → none; `"<n>"` → n; several tags → INVALID. */
-function versionOptions(header: string | undefined): VersionOptions {
-  if (header === undefined) return {};
-  const tags = header.split(",").map((tag) => tag.trim()).filter((tag) => tag !== "");
-  if (tags.length === 0 || tags.includes("*")) return {};
-  const versions = new Set(tags.map((tag) => {
-    const digits = /^"(\d{1,15})"$/.exec(tag)?.[1];
-    return digits === undefined || Number(digits) < 1 ? NEVER : Math.min(Number(digits), NEVER);
-  }));
-  if (versions.size > 1) throw invalid("error.runtime.validation.invalidPropertyValue", "If-Match: give one entity tag (or *).");
-  return { expectedVersion: [...versions][0]! };
-}
-
-const versionTag = (m: IdentityMetadata) => ({ ETag: `"${m.version}"` });
 const CONDITIONAL =
   " Answers `ETag: \"<version>\"` (our extension); with `If-Match: \"<version>\"` the change happens only at that " +
   "version, else 412 `error.connector.preconditionFailed`.";
@@ -93,10 +76,11 @@ export const identityMetadataRoutes = [
     body: upsertBody,
     status: 200,
     response: dto,
-    handle: ({ core, principal, body, header }) =>
-      core.identityMetadata.upsert(principal, body as never, versionOptions(header("if-match"))),
+    ifMatch: true,
+    handle: ({ core, principal, body, expectedVersion }) =>
+      core.identityMetadata.upsert(principal, body as never, { expectedVersion }),
     render: renderIdentityMetadata,
-    headers: versionTag,
+    etag: true,
   }),
   route({
     method: "get",
@@ -113,7 +97,7 @@ export const identityMetadataRoutes = [
     response: dto,
     handle: ({ core, principal, query }) => core.identityMetadata.get(principal, keyOf(query)),
     render: renderIdentityMetadata,
-    headers: versionTag,
+    etag: true,
   }),
   route({
     method: "delete",
@@ -126,7 +110,8 @@ export const identityMetadataRoutes = [
       "With `If-Match: \"<version>\"` (our extension) only at that version, else 412.",
     query: lookup,
     status: 204,
-    handle: ({ core, principal, query, header }) =>
-      core.identityMetadata.delete(principal, keyOf(query), versionOptions(header("if-match"))),
+    ifMatch: true,
+    handle: ({ core, principal, query, expectedVersion }) =>
+      core.identityMetadata.delete(principal, keyOf(query), { expectedVersion }),
   }),
 ];

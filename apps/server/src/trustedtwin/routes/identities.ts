@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { IDENTITY_NAME, type CreateIdentitiesResult, type IdentityList, type TwinIdentity } from "@idhub/core";
 import { route } from "../../http/route-table.js";
 import { millis, queryBoolean, seconds, secondsOrNull, timestamp, uuidString as uuid } from "../wire.js";
-import { expectedVersion, twinParams, versionTag } from "./twins.js";
+import { twinParams } from "./twins.js";
 
 export const identityName = z
   .string()
@@ -177,7 +177,7 @@ export const identityRoutes = [
     response: identityObject,
     handle: ({ core, principal, params }) => core.identities.get(principal, { twin: params.twin, name: params.identity }),
     render: renderIdentity,
-    headers: versionTag,
+    etag: true,
   }),
   route({
     method: "patch",
@@ -191,16 +191,17 @@ export const identityRoutes = [
     body: identityFields,
     status: 200,
     response: identityObject,
-    handle: ({ core, principal, params, body, header }) =>
+    ifMatch: true,
+    handle: ({ core, principal, params, body, expectedVersion }) =>
       core.identities.update(principal, {
         twin: params.twin,
         name: params.identity,
         ...(body.validity_ts !== undefined ? { validityAt: millis(body.validity_ts) } : {}),
         ...(body.visibility !== undefined ? { visibility: body.visibility } : {}),
-        expectedVersion: expectedVersion(header("if-match")),
+        expectedVersion,
       }),
     render: renderIdentity,
-    headers: versionTag,
+    etag: true,
   }),
   route({
     method: "delete",
@@ -211,8 +212,9 @@ export const identityRoutes = [
     params: identityParams,
     status: 200,
     response: identityObject,
-    handle: ({ core, principal, params, header }) =>
-      core.identities.delete(principal, { twin: params.twin, name: params.identity, expectedVersion: expectedVersion(header("if-match")) }),
+    ifMatch: true,
+    handle: ({ core, principal, params, expectedVersion }) =>
+      core.identities.delete(principal, { twin: params.twin, name: params.identity, expectedVersion }),
     render: renderIdentity,
   }),
 ];

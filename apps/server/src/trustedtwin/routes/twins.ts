@@ -1,33 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { invalid, MAX_VERSION, type Twin } from "@idhub/core";
+import type { Twin } from "@idhub/core";
 import { route } from "../../http/route-table.js";
 import { jsonObject, queryBoolean, seconds, timestamp, uuidString as uuid } from "../wire.js";
-
-// Conditional requests (our extension): `ETag: "<version>"` on GET (and on PATCH answers),
-// `If-Match` on PATCH/DELETE → core's `expectedVersion` (412 / 412000 on a mismatch).
-
-/** A version no object reaches in practice: what a malformed, weak or too large entity tag compares to. */
-const NEVER = MAX_VERSION;
-
-/**
- * The request's `If-Match` as an expected version: absent or `*` → no precondition; `"<n>"` → n.
- * Weak or malformed tags never match (If-Match compares strongly). Several different tags cannot be
- * expressed as one expected version: INVALID.
- */
-export function expectedVersion(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const tags = header.split(",").map((tag) => tag.trim()).filter((tag) => tag !== "");
-  if (tags.length === 0 || tags.includes("*")) return undefined;
-  const versions = new Set(tags.map((tag) => {
-    const digits = /^"(\d{1,15})"$/.exec(tag)?.[1];
-    return digits === undefined ? NEVER : Math.min(Number(digits), NEVER);
-  }));
-  if (versions.size > 1) throw invalid("validation.invalidInput", "If-Match: give one entity tag (or *).", { path: ["If-Match"] });
-  return [...versions][0];
-}
-
-/** The answer's ETag: the object's version. */
-export const versionTag = (object: { version: number }) => ({ ETag: `"${object.version}"` });
 
 export const twinParams = z.object({ twin: uuid.openapi({ description: "Twin UUID" }) });
 
@@ -99,7 +73,7 @@ export const twinRoutes = [
     handle: ({ core, principal, params, query }) =>
       core.twins.get(principal, { id: params.twin, showTerminated: query.show_terminated }),
     render: renderTwin,
-    headers: versionTag,
+    etag: true,
   }),
   route({
     method: "patch",
@@ -111,10 +85,11 @@ export const twinRoutes = [
     body: twinBody,
     status: 200,
     response: twinObject,
-    handle: ({ core, principal, params, body, header }) =>
-      core.twins.update(principal, { id: params.twin, ...body, expectedVersion: expectedVersion(header("if-match")) }),
+    ifMatch: true,
+    handle: ({ core, principal, params, body, expectedVersion }) =>
+      core.twins.update(principal, { id: params.twin, ...body, expectedVersion }),
     render: renderTwin,
-    headers: versionTag,
+    etag: true,
   }),
   route({
     method: "delete",
@@ -125,7 +100,8 @@ export const twinRoutes = [
     params: twinParams,
     status: 200,
     response: twinObject,
-    handle: ({ core, principal, params, header }) => core.twins.terminate(principal, { id: params.twin, expectedVersion: expectedVersion(header("if-match")) }),
+    ifMatch: true,
+    handle: ({ core, principal, params, expectedVersion }) => core.twins.terminate(principal, { id: params.twin, expectedVersion }),
     render: renderTwin,
   }),
 ];
