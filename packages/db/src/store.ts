@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Repositories, Store } from "@idhub/core";
+import { invalid, type Repositories, type Store } from "@idhub/core";
 import {
   sql,
   type Kysely,
@@ -24,7 +24,7 @@ import type { DB, SqlDialect } from "./schema.js";
 
 /** Every repository bound to one executor: the plain connection(s) or one transaction. */
 export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories {
-  return {
+  const all: Repositories = {
     accounts: accountRepository(db),
     roles: roleRepository(db),
     users: userRepository(db),
@@ -36,6 +36,36 @@ export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories 
     relationships: relationshipRepository(db, dialect),
     identityMetadata: identityMetadataRepository(db, dialect),
   };
+  if (dialect === "sqlite") return all;
+  return Object.fromEntries(Object.entries(all).map(([name, repository]) => [name, rejectingUnstorableText(repository)])) as unknown as Repositories;
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text (SQLSTATE 22021) nor a `\u0000` escape in jsonb (22P05);
+ * SQLite can. Such input is the client's mistake, so it becomes a validation error (400 on every
+ * surface) instead of an unexpected one (500).
+ */
+const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
+
+function rejectingUnstorableText<T extends object>(repository: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(repository)) {
+    wrapped[name] =
+      typeof member !== "function"
+        ? member
+        : async (...args: unknown[]) => {
+            try {
+              return await (member as (...a: unknown[]) => unknown).apply(repository, args);
+            } catch (error) {
+              const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+              if (typeof code === "string" && UNSTORABLE_TEXT.has(code)) {
+                throw invalid("validation.invalidInput", "Text must not contain NUL characters (U+0000).");
+              }
+              throw error;
+            }
+          };
+  }
+  return wrapped as T;
 }
 
 /**
