@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectNoLeak } from "./support/assertions.js";
 import type { Reply } from "./support/http.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { snapshot } from "./support/snapshot.js";
 
 // quality.md, Reliability, "Bad input never breaks anything": for EVERY route of the committed
 // OpenAPI document (so new routes are fuzzed without touching this file), malformed input sent as
@@ -435,35 +436,6 @@ function shortened(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const short = new Error(error.message.split("\n").map((line) => (line.length > 2_000 ? `${line.slice(0, 2_000)}… (${line.length} chars)` : line)).join("\n"), { cause: error.cause });
   return short;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The data must not change: every stored row, read straight from the database
-
-const TABLES = [
-  "accounts",
-  "bootstrap_marker",
-  "roles",
-  "users",
-  "secrets",
-  "secret_pins",
-  "events",
-  "twins",
-  "identities",
-  "relationship_templates",
-  "relationship_template_loads",
-  "relationship_tokens",
-  "relationships",
-  "identity_metadata",
-] as const;
-
-async function snapshot(server: TestServer): Promise<string> {
-  const rows: Record<string, unknown[]> = {};
-  for (const table of TABLES) {
-    const all = await server.database.db.selectFrom(table).selectAll().execute();
-    rows[table] = all.map((r) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v))).sort();
-  }
-  return JSON.stringify(rows);
 }
 
 // ---------------------------------------------------------------------------------------------

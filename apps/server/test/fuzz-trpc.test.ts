@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectNoLeak } from "./support/assertions.js";
 import type { Reply } from "./support/http.js";
 import { startTestServer, type TestServer } from "./support/server.js";
+import { snapshot } from "./support/snapshot.js";
 
 // quality.md, Reliability, "Bad input never breaks anything", for tRPC: EVERY procedure of the
 // appRouter (walked from `appRouter._def.procedures`, so new procedures are covered automatically)
@@ -145,31 +146,6 @@ function fixedInputs(proc: Procedure): Input[] {
   ];
 }
 
-const TABLES = [
-  "accounts",
-  "bootstrap_marker",
-  "roles",
-  "users",
-  "secrets",
-  "secret_pins",
-  "events",
-  "twins",
-  "identities",
-  "relationship_templates",
-  "relationship_template_loads",
-  "relationship_tokens",
-  "relationships",
-  "identity_metadata",
-] as const;
-
-async function snapshot(server: TestServer): Promise<string> {
-  const rows: Record<string, unknown[]> = {};
-  for (const table of TABLES) {
-    const all = await server.database.db.selectFrom(table).selectAll().execute();
-    rows[table] = all.map((r) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? String(v) : v))).sort();
-  }
-  return JSON.stringify(rows);
-}
 
 function checkReply(proc: Procedure, reply: Reply): void {
   const context = `${proc.type} ${proc.path} → ${reply.status} ${reply.text.slice(0, 300)}`;
