@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { AccountRecord, NewEvent, PinRecord, Repositories, Role, SecretRecord, User } from "@idhub/core";
+import type { AccountRecord, NewEvent, PinRecord, Repositories, Role, SecretRecord, Twin, User } from "@idhub/core";
 
 // Entity builders for the repository tests: valid records with unique ids, overridable per test.
 
@@ -76,6 +76,23 @@ export function aPin(account: string, user: string, overrides: Partial<PinRecord
     secretValidityAt: now + 86_400_000,
     expiresAt: now + 600_000,
     createdAt: now,
+    ...overrides,
+  };
+}
+
+export function aTwin(owner: string, overrides: Partial<Twin> = {}): Twin {
+  const now = tick();
+  return {
+    id: randomUUID(),
+    owner,
+    status: "alive",
+    description: { kind: "pallet", size: 3, tags: ["a"], nested: { ok: true, none: null } },
+    creator: owner,
+    createdAt: now,
+    updatedAt: now,
+    terminatedAt: null,
+    terminatedBy: null,
+    version: 1,
     ...overrides,
   };
 }

@@ -5,24 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/index.js";
 import { explainResolve, insertIdentityRows } from "../src/repositories/identities.js";
 import { openTestDatabase, testDialects } from "../src/testing.js";
-import { anAccount, tick } from "./fixtures.js";
-
-function aTwin(owner: string, overrides: Partial<Twin> = {}): Twin {
-  const now = tick();
-  return {
-    id: randomUUID(),
-    owner,
-    status: "alive",
-    description: { kind: "pallet" },
-    creator: owner,
-    createdAt: now,
-    updatedAt: now,
-    terminatedAt: null,
-    terminatedBy: null,
-    version: 1,
-    ...overrides,
-  };
-}
+import { anAccount, aTwin, tick } from "./fixtures.js";
 
 function anIdentity(twin: string, owner: string, name: string, overrides: Partial<TwinIdentity> = {}): TwinIdentity {
   const now = tick();

@@ -3,24 +3,7 @@ import type { Twin } from "@idhub/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/index.js";
 import { openTestDatabase, testDialects } from "../src/testing.js";
-import { anAccount, tick } from "./fixtures.js";
-
-function aTwin(owner: string, overrides: Partial<Twin> = {}): Twin {
-  const now = tick();
-  return {
-    id: randomUUID(),
-    owner,
-    status: "alive",
-    description: { kind: "pallet", size: 3, tags: ["a"], nested: { ok: true, none: null } },
-    creator: owner,
-    createdAt: now,
-    updatedAt: now,
-    terminatedAt: null,
-    terminatedBy: null,
-    version: 1,
-    ...overrides,
-  };
-}
+import { anAccount, aTwin } from "./fixtures.js";
 
 describe.each(testDialects)("twins (%s)", (dialect) => {
   let database: Database;
