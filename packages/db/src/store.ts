@@ -24,7 +24,7 @@ import type { DB, SqlDialect } from "./schema.js";
 
 /** Every repository bound to one executor: the plain connection(s) or one transaction. */
 export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories {
-  const all: Repositories = {
+  return {
     accounts: accountRepository(db),
     roles: roleRepository(db),
     users: userRepository(db),
@@ -36,37 +36,41 @@ export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories 
     relationships: relationshipRepository(db, dialect),
     identityMetadata: identityMetadataRepository(db, dialect),
   };
-  if (dialect === "sqlite") return all;
-  return Object.fromEntries(Object.entries(all).map(([name, repository]) => [name, rejectingUnstorableText(repository)])) as unknown as Repositories;
 }
 
 /**
  * PostgreSQL cannot store U+0000 in text (SQLSTATE 22021) nor a `\u0000` escape in jsonb (22P05);
  * SQLite can. Such input is the client's mistake, so it becomes a validation error (400 on every
- * surface) instead of an unexpected one (500).
+ * surface) instead of an unexpected one (500). Translated at the store's edges — where a
+ * transaction ends and around the `read` repositories, built once — not per repository call.
  */
 const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
 
-function rejectingUnstorableText<T extends object>(repository: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(repository)) {
-    wrapped[name] =
-      typeof member !== "function"
-        ? member
-        : async (...args: unknown[]) => {
-            try {
-              return await (member as (...a: unknown[]) => unknown).apply(repository, args);
-            } catch (error) {
-              const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
-              if (typeof code === "string" && UNSTORABLE_TEXT.has(code)) {
-                throw invalid("validation.invalidInput", "Text must not contain NUL characters (U+0000).");
-              }
-              throw error;
-            }
-          };
+function unstorableTextIsInvalid(error: unknown): never {
+  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+  if (typeof code === "string" && UNSTORABLE_TEXT.has(code)) {
+    throw invalid("validation.invalidInput", "Text must not contain NUL characters (U+0000).");
   }
-  return wrapped as T;
+  throw error;
 }
+
+/** Each method of each repository, with database errors passed through `translate`. */
+function translatingErrors(all: Repositories, translate: (error: unknown) => never): Repositories {
+  const wrap = (repository: object) =>
+    Object.fromEntries(
+      Object.entries(repository).map(([name, method]) => [
+        name,
+        typeof method === "function" ? (...args: unknown[]) => Promise.resolve(method.apply(repository, args)).catch(translate) : method,
+      ]),
+    );
+  return Object.fromEntries(Object.entries(all).map(([name, repository]) => [name, wrap(repository)])) as unknown as Repositories;
+}
+
+const rethrow = (error: unknown): never => {
+  throw error;
+};
+
+const translatorFor = (dialect: SqlDialect) => (dialect === "postgres" ? unstorableTextIsInvalid : rethrow);
 
 /**
  * Core's Store over Kysely.
@@ -88,9 +92,10 @@ export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: { guar
 }
 
 function plainStore(db: Kysely<DB>, dialect: SqlDialect): Store {
+  const translate = translatorFor(dialect);
   return {
-    read: repositories(db, dialect),
-    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, dialect))),
+    read: dialect === "postgres" ? translatingErrors(repositories(db, dialect), translate) : repositories(db, dialect),
+    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, dialect))).catch(translate),
     async ping() {
       await sql`select 1`.execute(db);
       return true;
@@ -113,6 +118,8 @@ function guardedStore(db: Kysely<DB>, dialect: SqlDialect): Store {
       const state = { open: true };
       try {
         return await scope.run(state, () => db.transaction().execute((trx) => work(repositories(trx, dialect))));
+      } catch (error) {
+        return translatorFor(dialect)(error);
       } finally {
         state.open = false;
       }
