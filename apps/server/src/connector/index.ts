@@ -39,15 +39,14 @@ export function mountConnector(
     in: "header",
     name: "X-API-KEY",
   });
-  mountRoutes(app, core, surface, table);
-  for (const prefix of surface.prefixes) mountRoutes(app, core, { ...surface, prefixes: [prefix] }, tableFor(prefix));
-  const allowed = allowedMethods(table, surface.prefixes);
   for (const prefix of surface.prefixes) {
-    const allowedHere = allowedMethods(tableFor(prefix), [prefix]);
+    const routes = [...table, ...tableFor(prefix)];
+    mountRoutes(app, core, { ...surface, prefixes: [prefix] }, routes);
+    const allowed = allowedMethods(routes, [prefix]);
     app.all(`${prefix}/*`, (c) => {
       try {
         callerOf(c);
-        const allow = [...new Set([...allowed(c.req.path), ...allowedHere(c.req.path)])];
+        const allow = allowed(c.req.path);
         throw allow.length > 0 ? new HttpProblem("methodNotAllowed", allow) : new HttpProblem("unknownRoute");
       } catch (error) {
         return surface.fail(c, error);
