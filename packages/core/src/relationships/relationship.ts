@@ -4,9 +4,6 @@ import type { RelationshipTemplate } from "./template.js";
 export const RELATIONSHIP_STATUSES = ["Pending", "Active", "Rejected", "Revoked", "Terminated", "DeletionProposed"] as const;
 export type RelationshipStatus = (typeof RELATIONSHIP_STATUSES)[number];
 
-/** Statuses that block a new relationship between the same two accounts. */
-export const OPEN_STATUSES: readonly RelationshipStatus[] = ["Pending", "Active", "Terminated", "DeletionProposed"];
-
 export type AuditLogReason =
   | "Creation"
   | "AcceptanceOfCreation"

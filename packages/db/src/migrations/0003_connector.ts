@@ -78,6 +78,7 @@ export async function up(db: Kysely<any>, _dialect: SqlDialect): Promise<void> {
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .addColumn("version", "integer", (c) => c.notNull())
     .execute();
+  // One open relationship per pair of accounts: these statuses block a new one (Rejected and Revoked do not).
   await sql`create unique index relationships_open_pair_idx on relationships (pair_key)
     where status in ('Pending', 'Active', 'Terminated', 'DeletionProposed')`.execute(db);
   // Listing and the familiarity check go through either side.
