@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./http/env.js";
+import { withExamples } from "./openapi-examples.js";
 
 const DOCUMENT = {
   openapi: "3.1.0",
@@ -61,7 +62,7 @@ const assetDir = () => dirname(createRequire(import.meta.url).resolve("swagger-u
  */
 export function mountDocs(app: OpenAPIHono<AppEnv>): void {
   let document: unknown;
-  const openapi = () => (document ??= app.getOpenAPI31Document(DOCUMENT));
+  const openapi = () => (document ??= withExamples(app.getOpenAPI31Document(DOCUMENT)));
   app.get("/openapi.json", (c) => c.json(openapi()));
   app.get("/docs/json", (c) => c.json(openapi()));
   app.get("/docs", (c) => c.html(PAGE));

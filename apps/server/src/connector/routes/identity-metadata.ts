@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ADDRESS_PATTERN_SOURCE, type IdentityMetadata } from "@idhub/core";
 import { route } from "../../http/route-table.js";
+import { documentedBody } from "../../http/documented-body.js";
 
 // PUT/GET/DELETE {P}/IdentityMetadata — the seed page of the Connector surface. The wire input is
 // handed to core unchanged (core validates once, with upstream's messages), so the schemas below
@@ -20,7 +21,7 @@ const dto = z
   })
   .openapi("ConnectorIdentityMetadata");
 
-const upsertBody = z.unknown().openapi("ConnectorUpsertIdentityMetadataRequest", {
+const upsertBody = documentedBody("ConnectorUpsertIdentityMetadataRequest", {
   type: "object",
   properties: {
     reference: { type: "string", pattern: `^${ADDRESS_PATTERN_SOURCE}$` },
