@@ -1,9 +1,9 @@
 import type { CreatedAccount } from "@idhub/core";
 import { testDialects } from "@idhub/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithStatement } from "./support/accounts.js";
-import { expectConnectorError, expectTrustedTwinError } from "./support/assertions.js";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { userWithStatement } from "../support/accounts.js";
+import { expectConnectorError, expectTrustedTwinError } from "../support/assertions.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 describe.each(testDialects)("access over HTTP (%s)", (dialect) => {
   let server: TestServer;

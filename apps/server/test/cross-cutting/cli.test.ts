@@ -5,11 +5,11 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
-import { startServer } from "../src/server.js";
+import { loadConfig } from "../../src/config.js";
+import { startServer } from "../../src/server.js";
 
 const exec = promisify(execFile);
-const serverDir = resolve(import.meta.dirname, "..");
+const serverDir = resolve(import.meta.dirname, "../..");
 
 describe("idhub CLI", () => {
   let dir: string;

@@ -1,9 +1,9 @@
 import { request, type IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { runUntilSignal } from "../src/run.js";
-import { startServer } from "../src/server.js";
-import { loadConfig } from "../src/config.js";
-import { startTestServer } from "./support/server.js";
+import { runUntilSignal } from "../../src/run.js";
+import { startServer } from "../../src/server.js";
+import { loadConfig } from "../../src/config.js";
+import { startTestServer } from "../support/server.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,7 +2,7 @@ import type { CreatedAccount, IdentityList, ResolveResult, Twin, TwinIdentity } 
 import { createClient, errorCode, type IdhubClient } from "@idhub/sdk";
 import { testDialects } from "@idhub/db/testing";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 // The same twins and identities over the typed SDK (tRPC over real HTTP, batched and not):
 // the tRPC surface of this issue, next to the Trusted Twin REST suites of the same domain.

@@ -3,10 +3,10 @@ import type { CreatedAccount } from "@idhub/core";
 import { testDialects, type TestDialect } from "@idhub/db/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectNoLeak } from "./support/assertions.js";
-import type { Reply } from "./support/http.js";
-import { startTestServer, type TestServer } from "./support/server.js";
-import { snapshot } from "./support/snapshot.js";
+import { expectNoLeak } from "../support/assertions.js";
+import type { Reply } from "../support/http.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+import { snapshot } from "../support/snapshot.js";
 
 // quality.md, Reliability, "Bad input never breaks anything", for tRPC: EVERY procedure of the
 // appRouter (walked from `appRouter._def.procedures`, so new procedures are covered automatically)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapSecretPath } from "../src/bootstrap.js";
-import { loadConfig } from "../src/config.js";
+import { bootstrapSecretPath } from "../../src/bootstrap.js";
+import { loadConfig } from "../../src/config.js";
 
 describe("loadConfig", () => {
   it("has the documented defaults; empty variables count as unset", () => {

@@ -1,9 +1,9 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../src/app.js";
-import { expectConnectorError, expectNoLeak, expectTrustedTwinError } from "./support/assertions.js";
-import type { Reply } from "./support/http.js";
-import { stubCore } from "./support/stub-core.js";
+import { createApp } from "../../src/app.js";
+import { expectConnectorError, expectNoLeak, expectTrustedTwinError } from "../support/assertions.js";
+import type { Reply } from "../support/http.js";
+import { stubCore } from "../support/stub-core.js";
 
 const SQL_FAILURE = () => {
   throw new Error('insert into "secrets" ("hash") values ($1) - SQLITE_CORRUPT: database disk image is malformed');

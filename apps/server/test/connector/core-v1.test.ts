@@ -1,9 +1,9 @@
 import type { CreatedAccount } from "@idhub/core";
 import { testDialects } from "@idhub/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectConnectorError, expectConnectorHeaders } from "./support/assertions.js";
-import type { Reply, RequestOptions } from "./support/http.js";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { expectConnectorError, expectConnectorHeaders } from "../support/assertions.js";
+import type { Reply, RequestOptions } from "../support/http.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 // The same surface over /api/core/v1 with plain HTTP requests, as Connector 7.x and SDK 7.x speak
 // it: 7.x DTO shapes (relationships carry `templateId`, templates and tokens `reference {truncated,

@@ -2,8 +2,8 @@ import { stat } from "node:fs/promises";
 import type { AppRouter } from "@idhub/api";
 import { createTRPCClient, httpBatchLink, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectConnectorHeaders } from "./support/assertions.js";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { expectConnectorHeaders } from "../support/assertions.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 const ADDRESS = /^did:e:localhost:dids:[0-9a-f]{22}$/;
 

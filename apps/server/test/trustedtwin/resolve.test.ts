@@ -1,10 +1,10 @@
 import type { CreatedAccount } from "@idhub/core";
 import { testDialects } from "@idhub/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueSecret } from "./support/accounts.js";
-import { expectTrustedTwinError } from "./support/assertions.js";
-import type { RequestOptions } from "./support/http.js";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { issueSecret } from "../support/accounts.js";
+import { expectTrustedTwinError } from "../support/assertions.js";
+import type { RequestOptions } from "../support/http.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 const ACCOUNTING = "USER.profession == 'accounting'";
 

@@ -1,6 +1,6 @@
 import { testDialects } from "@idhub/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 // quality.md "Concurrency": many concurrent first-time upserts of the same (reference, no key) over
 // real HTTP leave exactly one row, and every request is answered 200 (no SQLITE_BUSY, no unique

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, "../../..");
+const root = resolve(import.meta.dirname, "../../../..");
 const tsc = join(root, "node_modules/typescript/bin/tsc");
 
 // The SDK as a consumer gets it: packed, installed from the tarball into a project outside the

@@ -1,7 +1,7 @@
 import type { CreatedAccount } from "@idhub/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectTrustedTwinError } from "./support/assertions.js";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { expectTrustedTwinError } from "../support/assertions.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 describe("Trusted Twin users and roles", () => {
   let server: TestServer;

@@ -2,10 +2,10 @@ import type { CreatedAccount } from "@idhub/core";
 import { testDialects } from "@idhub/db/testing";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueSecret, userWithStatement } from "./support/accounts.js";
-import { expectTrustedTwinError } from "./support/assertions.js";
-import type { RequestOptions } from "./support/http.js";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { issueSecret, userWithStatement } from "../support/accounts.js";
+import { expectTrustedTwinError } from "../support/assertions.js";
+import type { RequestOptions } from "../support/http.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 const TS = /^\d{10}(\.\d{1,3})?$/;
 

@@ -1,6 +1,6 @@
 import { createClient, errorCode } from "@idhub/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 // The same domain through @idhub/sdk over /trpc: templates, relationships and identity metadata
 // (including our list extension), with the domain codes in error.data.domain.

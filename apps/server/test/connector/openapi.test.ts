@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 // Every relationship-template, relationship and identity-metadata route is described in the
 // OpenAPI document, under the prefixes it exists on, with per-prefix (6.x / 7.x) DTO schemas.

@@ -1,8 +1,8 @@
 import type { CreatedAccount } from "@idhub/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectConnectorError, expectConnectorHeaders, expectNoLeak, expectTrustedTwinError } from "./support/assertions.js";
-import type { Reply } from "./support/http.js";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { expectConnectorError, expectConnectorHeaders, expectNoLeak, expectTrustedTwinError } from "../support/assertions.js";
+import type { Reply } from "../support/http.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 const INVALID_UTF8 = new Uint8Array([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]); // {"name":"\xff\xfe"}
 const BAD_DICT = { "X-TrustedTwin": "not base64 json!" };

@@ -3,21 +3,21 @@ import type { CreatedAccount } from "@idhub/core";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { mountConnector } from "../src/connector/index.js";
-import { connectorSurface } from "../src/connector/surface.js";
-import { authenticate } from "../src/http/authenticate.js";
-import type { AppEnv } from "../src/http/env.js";
-import { routingPath } from "../src/http/paths.js";
-import { requestLog } from "../src/http/request-log.js";
-import { route } from "../src/http/route-table.js";
-import { responseTiming } from "../src/http/timing.js";
-import { mountTrustedTwin } from "../src/trustedtwin/index.js";
-import { trustedTwinSurface } from "../src/trustedtwin/surface.js";
-import { queryBoolean } from "../src/trustedtwin/wire.js";
-import { expectConnectorError, expectTrustedTwinError } from "./support/assertions.js";
-import type { Reply } from "./support/http.js";
-import { startTestServer, type TestServer } from "./support/server.js";
-import { stubCore } from "./support/stub-core.js";
+import { mountConnector } from "../../src/connector/index.js";
+import { connectorSurface } from "../../src/connector/surface.js";
+import { authenticate } from "../../src/http/authenticate.js";
+import type { AppEnv } from "../../src/http/env.js";
+import { routingPath } from "../../src/http/paths.js";
+import { requestLog } from "../../src/http/request-log.js";
+import { route } from "../../src/http/route-table.js";
+import { responseTiming } from "../../src/http/timing.js";
+import { mountTrustedTwin } from "../../src/trustedtwin/index.js";
+import { trustedTwinSurface } from "../../src/trustedtwin/surface.js";
+import { queryBoolean } from "../../src/trustedtwin/wire.js";
+import { expectConnectorError, expectTrustedTwinError } from "../support/assertions.js";
+import type { Reply } from "../support/http.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+import { stubCore } from "../support/stub-core.js";
 
 // Probe routes mounted with the real surfaces and mount functions, to test the wire conventions
 // that no route of this issue exercises yet (query booleans, Connector bodies).

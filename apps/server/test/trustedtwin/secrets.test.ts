@@ -1,8 +1,8 @@
 import type { CreatedAccount } from "@idhub/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueSecret } from "./support/accounts.js";
-import { expectConnectorError, expectTrustedTwinError } from "./support/assertions.js";
-import { startTestServer, type TestServer } from "./support/server.js";
+import { issueSecret } from "../support/accounts.js";
+import { expectConnectorError, expectTrustedTwinError } from "../support/assertions.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 describe("secrets through the PIN flow", () => {
   let server: TestServer;
