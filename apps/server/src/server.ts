@@ -9,6 +9,7 @@ import { announceBootstrap, bootstrapSecretPath } from "./bootstrap.js";
 import type { Config } from "./config.js";
 import { coreFor } from "./core.js";
 import { createLogger } from "./logger.js";
+import { scheduleRetention } from "./retention.js";
 
 export interface StartOptions {
   config: Config;
@@ -46,6 +47,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const file = opts.bootstrapSecretFile ?? bootstrapSecretPath(config.databaseUrl);
       await announceBootstrap(created, { file, logger, stdout: opts.stdout ?? process.stdout });
     }
+    const stopRetention = config.eventsRetentionMs ? scheduleRetention(core, config.eventsRetentionMs, logger) : () => {};
     const server = await listen(createApp({ core, logger }).fetch, config);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -53,14 +55,27 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     let closing: Promise<void> | undefined;
     const close = () =>
-      (closing ??= closeGracefully(server, opts.shutdownGraceMs ?? 10_000).finally(() => database.close()).then(() => {
-        logger.info("stopped");
-      }));
+      (closing ??= endBackgroundWork(core, stopRetention)
+        .then(() => closeGracefully(server, opts.shutdownGraceMs ?? 10_000))
+        .finally(() => database.close())
+        .then(() => {
+          logger.info("stopped");
+        }));
     return { url, port, core, database, logger, close };
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Before connections drain: stop retention and end every change-feed stream (each ends with a
+ * retryable error, so subscribers reconnect — to another process, or to this one restarted — and
+ * resume from their last event). Open streams would otherwise hold the server open until the grace ends.
+ */
+async function endBackgroundWork(core: Core, stopRetention: () => void): Promise<void> {
+  stopRetention();
+  core.events.closeSubscriptions();
 }
 
 type Fetch = Parameters<typeof createAdaptorServer>[0]["fetch"];

@@ -25,7 +25,7 @@ const OPENAPI = JSON.parse(readFileSync(new URL("../openapi.json", import.meta.u
 };
 const METHODS = ["get", "post", "put", "patch", "delete"];
 /** The tRPC procedures at run time: a flat record by dotted path (the static type nests them). */
-const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" } }>).map(
+const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>).map(
   ([path, procedure]) => ({ path, type: procedure._def.type }),
 );
 const CONNECTOR_PREFIXES = ["/api/core/v1", "/api/v2"];
@@ -146,6 +146,7 @@ const TRUSTED_TWIN: Record<string, Entry> = {
   "GET /health": { na: "no object" },
   "GET /whoami": { na: "the caller itself" },
   "GET /account": { na: "the caller's own account" },
+  "GET /log": { list: [c("from the start", () => ({})), c("empty fragment", () => ({ query: "fragment=" }))] },
   "POST /users": { cases: [c("role = A's role", (o) => ({ body: { role: o.role, name: "Isolation" } }))] },
   "GET /users": { list: [c("all", () => ({}))] },
   "GET /users/{user}": { cases: [c("A's user", (o) => ({ params: { user: o.user } }))] },
@@ -296,6 +297,8 @@ const TRPC: Record<string, TrpcEntry> = {
     cases: [undefined, 1, 2].flatMap((v) => [(o: Objects) => ({ reference: o.address, expectedVersion: v }), (o: Objects) => ({ reference: o.address, key: o.metaKey, expectedVersion: v })]),
   },
   "identityMetadata.list": { list: [() => undefined, (o) => ({ reference: o.address })] },
+  "events.list": { list: [() => undefined, () => ({ after: 0, limit: 500 }), () => ({ types: ["identity.*", "relationship.*"] })] },
+  "events.subscribe": { na: "a stream of the caller's own feed (B never sees A's events: trpc/events.test.ts)" },
 };
 
 // --- helpers ---------------------------------------------------------------------------------
@@ -535,6 +538,31 @@ function restEntry(method: string, path: string): Entry | undefined {
   return prefix ? CONNECTOR[`${method} ${path.slice(prefix.length)}`] : TRUSTED_TWIN[`${method} ${path}`];
 }
 
+/**
+ * A subscription over SSE answers HTTP 200 and reports a refusal in the stream (tRPC's
+ * `serialized-error` event). Reads until that error or the first event, and answers like a plain
+ * call would have: the error's status and body, or 200.
+ */
+async function subscriptionOpening(url: string, secret: string): Promise<Reply> {
+  const abort = new AbortController();
+  const response = await fetch(url, { headers: { authorization: secret }, signal: abort.signal });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  try {
+    while (!/\n\n(event: serialized-error\n)?data: \{/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+  } finally {
+    abort.abort();
+  }
+  const failed = /event: serialized-error\ndata: (.*)\n/.exec(text);
+  if (!failed) return { status: response.status, headers: response.headers, body: text, text };
+  const error = JSON.parse(failed[1]!);
+  return { status: error.data.httpStatus, headers: response.headers, body: { error }, text: failed[1]! };
+}
+
 // quality.md, "Security" → "Permissions": for every action, a role lacking it (a statement denying
 // exactly that action) gets 403 on every route whose action it is — Trusted Twin 403 / 403535,
 // Connector 403 error.connector.forbidden, tRPC FORBIDDEN — while the Super Admin's same request is
@@ -594,13 +622,15 @@ const TRPC_ACTION: Record<string, Action | null> = {
   "identityMetadata.get": "get_identity_metadata",
   "identityMetadata.delete": "delete_identity_metadata",
   "identityMetadata.list": "list_identity_metadata",
+  "events.list": "get_events",
+  "events.subscribe": "get_events",
 };
 
 /** REST routes that need no action (public, or the caller's own session); everything else must declare one. */
 const NO_ACTION = new Set(["GET /health", "GET /whoami", "POST /secrets/{account}/{pin}", "POST /Account/Sync", "GET /Account/SyncInfo"]);
 
 /** Actions no route or procedure uses yet (a route that starts using one must be covered above). */
-const UNROUTED_ACTIONS = new Set<Action>(["get_log", "get_events"]);
+const UNROUTED_ACTIONS = new Set<Action>([]);
 
 const SAMPLE_PARAMS: Record<string, string> = {
   twin: "6f7b3c1e-2a4d-4e5f-8a9b-0c1d2e3f4a5b",
@@ -676,9 +706,11 @@ describe("permissions matrix", () => {
       const action = TRPC_ACTION[path];
       if (!action) continue;
       const send = (secret: string) =>
-        type === "query"
-          ? server.http("GET", `/trpc/${path}?input=${encodeURIComponent("{}")}`, { headers: { authorization: secret } })
-          : server.http("POST", `/trpc/${path}`, { headers: { authorization: secret }, body: {} });
+        type === "subscription"
+          ? subscriptionOpening(`${server.url}/trpc/${path}?input=${encodeURIComponent("{}")}`, secret)
+          : type === "query"
+            ? server.http("GET", `/trpc/${path}?input=${encodeURIComponent("{}")}`, { headers: { authorization: secret } })
+            : server.http("POST", `/trpc/${path}`, { headers: { authorization: secret }, body: {} });
       checks++;
       const denied = await send(lacking.get(action)!);
       if (denied.status !== 403 || denied.body?.error?.data?.code !== "FORBIDDEN") problems.push({ path, action, status: denied.status, text: denied.text });
