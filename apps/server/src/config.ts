@@ -13,6 +13,13 @@ export interface Config {
   nodeEnv: "development" | "production" | "test";
   /** Events older than this many milliseconds are pruned; undefined keeps everything. */
   eventsRetentionMs: number | undefined;
+
+  /** Browser origins allowed to call the API (CORS); empty = none, `["*"]` = any. */
+  corsOrigins: readonly string[];
+  /** Port of the Prometheus `/metrics` listener; undefined = no metrics at all (the default). */
+  metricsPort: number | undefined;
+  /** Bearer token `/metrics` requires; mandatory when metrics share the public port. */
+  metricsToken: string | undefined;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -28,6 +35,16 @@ const duration = z
   .string()
   .regex(/^[1-9][0-9]{0,6}[smhd]$/, "must be a positive duration such as 30d, 12h, 90m or 3600s")
   .transform((text) => Number(text.slice(0, -1)) * DURATION_UNITS_MS[text.at(-1) as keyof typeof DURATION_UNITS_MS]);
+
+// `scheme://host[:port]` exactly as a browser sends it in Origin (no path, no trailing slash).
+const ORIGIN = /^https?:\/\/[^/\s,]+$/;
+
+const corsOrigins = z
+  .string()
+  .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean))
+  .refine((list) => list.every((origin) => origin === "*" || ORIGIN.test(origin)), "must be * or a comma-separated list of origins like https://app.example.com")
+  .refine((list) => !list.includes("*") || list.length === 1, "must be * alone, or a list of origins")
+  .default([]);
 
 const schema = z.object({
   PORT: z.coerce
@@ -46,6 +63,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
   IDHUB_EVENTS_RETENTION: duration.optional(),
+  IDHUB_CORS_ORIGINS: corsOrigins,
+  IDHUB_METRICS_PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(0, "must be between 0 and 65535")
+    .max(65535, "must be between 0 and 65535")
+    .optional(),
+  IDHUB_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 /**
@@ -61,6 +86,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(env[name])})`);
   }
   const e = parsed.data;
+  // Metrics reveal traffic; on the port the world reaches they must be behind a token.
+  if (e.IDHUB_METRICS_PORT !== undefined && e.IDHUB_METRICS_PORT === e.PORT && e.PORT !== 0 && !e.IDHUB_METRICS_TOKEN) {
+    throw new Error("Invalid configuration: IDHUB_METRICS_PORT equals PORT, which needs IDHUB_METRICS_TOKEN (metrics are never public)");
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -70,5 +99,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
     eventsRetentionMs: e.IDHUB_EVENTS_RETENTION,
+    corsOrigins: e.IDHUB_CORS_ORIGINS,
+    metricsPort: e.IDHUB_METRICS_PORT,
+    metricsToken: e.IDHUB_METRICS_TOKEN,
   };
 }
