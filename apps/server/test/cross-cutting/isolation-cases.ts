@@ -121,6 +121,7 @@ export const TRUSTED_TWIN: Record<string, Entry> = {
   "GET /health": { na: "no object" },
   "GET /whoami": { na: "the caller itself" },
   "GET /account": { na: "the caller's own account" },
+  "GET /log": { list: [c("from the start", () => ({})), c("empty fragment", () => ({ query: "fragment=" }))] },
   "POST /users": { cases: [c("role = A's role", (o) => ({ body: { role: o.role, name: "Isolation" } }))] },
   "GET /users": { list: [c("all", () => ({}))] },
   "GET /users/{user}": { cases: [c("A's user", (o) => ({ params: { user: o.user } }))] },
@@ -271,6 +272,8 @@ export const TRPC: Record<string, TrpcEntry> = {
     cases: [undefined, 1, 2].flatMap((v) => [(o: Objects) => ({ reference: o.address, expectedVersion: v }), (o: Objects) => ({ reference: o.address, key: o.metaKey, expectedVersion: v })]),
   },
   "identityMetadata.list": { list: [() => undefined, (o) => ({ reference: o.address })] },
+  "events.list": { list: [() => undefined, () => ({ after: 0, limit: 500 }), () => ({ types: ["identity.*", "relationship.*"] })] },
+  "events.subscribe": { na: "a stream of the caller's own feed (B never sees A's events: trpc/events.test.ts)" },
 };
 
 // --- helpers ---------------------------------------------------------------------------------

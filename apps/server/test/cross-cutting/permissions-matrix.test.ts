@@ -1,11 +1,37 @@
 import { ACTIONS, type Action, type CreatedAccount } from "@idhub/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userWithStatement } from "../support/accounts.js";
+import type { Reply } from "../support/http.js";
 import { CONNECTOR_PREFIXES, fillPath, METHODS, OPENAPI, PROCEDURES } from "../support/route-lists.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { connectorRoutes, connectorRoutesFor } from "../../src/connector/index.js";
 import type { AnyRoute } from "../../src/http/route-table.js";
 import { trustedTwinRoutes } from "../../src/trustedtwin/index.js";
+
+/**
+ * A subscription over SSE answers HTTP 200 and reports a refusal in the stream (tRPC's
+ * `serialized-error` event). Reads until that error or the first event, and answers like a plain
+ * call would have: the error's status and body, or 200.
+ */
+async function subscriptionOpening(url: string, secret: string): Promise<Reply> {
+  const abort = new AbortController();
+  const response = await fetch(url, { headers: { authorization: secret }, signal: abort.signal });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  try {
+    while (!/\n\n(event: serialized-error\n)?data: \{/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+  } finally {
+    abort.abort();
+  }
+  const failed = /event: serialized-error\ndata: (.*)\n/.exec(text);
+  if (!failed) return { status: response.status, headers: response.headers, body: text, text };
+  const error = JSON.parse(failed[1]!);
+  return { status: error.data.httpStatus, headers: response.headers, body: { error }, text: failed[1]! };
+}
 
 // quality.md, "Security" → "Permissions": for every action, a role lacking it (a statement denying
 // exactly that action) gets 403 on every route whose action it is — Trusted Twin 403 / 403535,
@@ -66,13 +92,15 @@ const TRPC_ACTION: Record<string, Action | null> = {
   "identityMetadata.get": "get_identity_metadata",
   "identityMetadata.delete": "delete_identity_metadata",
   "identityMetadata.list": "list_identity_metadata",
+  "events.list": "get_events",
+  "events.subscribe": "get_events",
 };
 
 /** REST routes that need no action (public, or the caller's own session); everything else must declare one. */
 const NO_ACTION = new Set(["GET /health", "GET /whoami", "POST /secrets/{account}/{pin}", "POST /Account/Sync", "GET /Account/SyncInfo"]);
 
 /** Actions no route or procedure uses yet (a route that starts using one must be covered above). */
-const UNROUTED_ACTIONS = new Set<Action>(["get_log", "get_events"]);
+const UNROUTED_ACTIONS = new Set<Action>([]);
 
 const SAMPLE_PARAMS: Record<string, string> = {
   twin: "6f7b3c1e-2a4d-4e5f-8a9b-0c1d2e3f4a5b",
@@ -148,9 +176,11 @@ describe("permissions matrix", () => {
       const action = TRPC_ACTION[path];
       if (!action) continue;
       const send = (secret: string) =>
-        type === "query"
-          ? server.http("GET", `/trpc/${path}?input=${encodeURIComponent("{}")}`, { headers: { authorization: secret } })
-          : server.http("POST", `/trpc/${path}`, { headers: { authorization: secret }, body: {} });
+        type === "subscription"
+          ? subscriptionOpening(`${server.url}/trpc/${path}?input=${encodeURIComponent("{}")}`, secret)
+          : type === "query"
+            ? server.http("GET", `/trpc/${path}?input=${encodeURIComponent("{}")}`, { headers: { authorization: secret } })
+            : server.http("POST", `/trpc/${path}`, { headers: { authorization: secret }, body: {} });
       checks++;
       const denied = await send(lacking.get(action)!);
       if (denied.status !== 403 || denied.body?.error?.data?.code !== "FORBIDDEN") problems.push({ path, action, status: denied.status, text: denied.text });

@@ -9,7 +9,7 @@ export const OPENAPI = JSON.parse(readFileSync(new URL("../../openapi.json", imp
 };
 export const METHODS = ["get", "post", "put", "patch", "delete"];
 /** The tRPC procedures at run time: a flat record by dotted path (the static type nests them). */
-export const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" } }>).map(
+export const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>).map(
   ([path, procedure]) => ({ path, type: procedure._def.type }),
 );
 export const CONNECTOR_PREFIXES = ["/api/core/v1", "/api/v2"];
