@@ -14,6 +14,8 @@ const DOCUMENT = {
       "Self-hosted identity hub. Two REST surfaces over one domain: Trusted-Twin-compatible (root paths) and " +
       "enmeshed-Connector-compatible (`/api/core/v1` and `/api/v2`). TypeScript clients use tRPC at `/trpc`.",
   },
+  // Relative: Swagger UI's "Try it out" and generated clients talk to the server that served this.
+  servers: [{ url: "/", description: "The idhub server that serves this document" }],
   tags: [
     { name: "trustedtwin", description: "Trusted-Twin-compatible REST API" },
     { name: "connector", description: "enmeshed-Connector-compatible REST API" },

@@ -24,7 +24,7 @@ const dto = z
 const upsertBody = documentedBody("ConnectorUpsertIdentityMetadataRequest", {
   type: "object",
   properties: {
-    reference: { type: "string", pattern: `^${ADDRESS_PATTERN_SOURCE}$` },
+    reference: { type: "string", pattern: `^${ADDRESS_PATTERN_SOURCE}$`, example: "did:e:localhost:dids:0123456789abcdef012345" },
     key: { type: "string", description: "Optional; absent means no key, `\"\"` is a distinct key." },
     value: { description: "Any JSON value, `null` included (≤ 1 MB serialized)." },
   },

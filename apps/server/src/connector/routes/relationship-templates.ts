@@ -104,7 +104,7 @@ const createBody = documentedBody("ConnectorCreateOwnRelationshipTemplateRequest
     expiresAt: { type: "string", format: "date-time", description: "ISO 8601, in the future" },
     content: { description: "ArbitraryRelationshipTemplateContent (or RelationshipTemplateContent)" },
     maxNumberOfAllocations: { type: "integer", minimum: 1, description: "Distinct identities that may load it" },
-    forIdentity: { type: "string", pattern: ADDRESS, description: "Only this identity may load it" },
+    forIdentity: { type: "string", pattern: ADDRESS, example: "did:e:localhost:dids:0123456789abcdef012345", description: "Only this identity may load it" },
     passwordProtection: passwordProtectionJson,
   },
   required: ["expiresAt", "content"],
@@ -115,7 +115,7 @@ const tokenBody = documentedBody("ConnectorCreateTokenForOwnRelationshipTemplate
   properties: {
     expiresAt: { type: "string", format: "date-time", description: "Default: the template's expiry" },
     ephemeral: { type: "boolean", description: "Default true" },
-    forIdentity: { type: "string", pattern: ADDRESS, description: "Must equal the template's when it has one" },
+    forIdentity: { type: "string", pattern: ADDRESS, example: "did:e:localhost:dids:0123456789abcdef012345", description: "Must equal the template's when it has one" },
     passwordProtection: passwordProtectionJson,
   },
   description: "Other fields are ignored. An empty body (any content type) is `{}`.",
