@@ -4,6 +4,7 @@ import * as access from "./0001_access.js";
 import * as twins from "./0002_twins.js";
 import * as connector from "./0003_connector.js";
 import * as eventFeed from "./0004_event_feed.js";
+import * as accountDisable from "./0008_account_disable.js";
 import type { DialectMigration } from "./types.js";
 
 /**
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0002_twins": twins,
   "0003_connector": connector,
   "0004_event_feed": eventFeed,
+  "0008_account_disable": accountDisable,
 };
 
 /** The in-code provider: binds each migration to the dialect it runs on. */
@@ -60,6 +62,20 @@ export async function migrateToLatest(
     failed ? `Migration ${failed} failed: ${reason}` : `Migrating the database failed: ${reason}`,
     { cause: error },
   );
+}
+
+/** Which migrations the database has applied and which are pending (`idhub doctor`); changes nothing. */
+export async function migrationStatus(db: Kysely<any>, dialect: SqlDialect): Promise<{ applied: string[]; pending: string[] }> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    ...(dialect === "postgres" ? { migrationTableSchema: await currentSchema(db) } : {}),
+  });
+  const all = await migrator.getMigrations();
+  return {
+    applied: all.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+    pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name),
+  };
 }
 
 async function currentSchema(db: Kysely<any>): Promise<string> {
