@@ -4,6 +4,7 @@ import { isDomainError } from "@idhub/core";
 import { openDatabase } from "@idhub/db";
 import { loadConfig, type Config } from "./config.js";
 import { coreFor } from "./core.js";
+import { isClusterWorker, serveAsWorker, serveWithWorkers } from "./lifecycle/cluster.js";
 import { runUntilSignal } from "./run.js";
 import { startServer } from "./server.js";
 
@@ -21,8 +22,10 @@ type Command = (config: Config, args: string[]) => Promise<void>;
 
 const commands: Record<string, Command> = {
   async start(config) {
+    if (isClusterWorker()) return serveAsWorker(config);
+    if (config.workers > 1) return serveWithWorkers(config);
     const server = await startServer({ config });
-    await runUntilSignal(server);
+    await runUntilSignal(server, ["SIGTERM", "SIGINT"], config.shutdownTimeoutMs + 1_000);
   },
 
   async migrate(config) {

@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
-import type { Store } from "@idhub/core";
-import { migrateToLatest } from "../migrations/index.js";
+import type { FailureCounter, Store } from "@idhub/core";
+import { migrateToLatest, pendingMigrations } from "../migrations/index.js";
 import type { DB, SqlDialect } from "../schema.js";
+import { loginFailureCounter } from "../repositories/login-failures.js";
 import { createStore } from "../store.js";
 import { openPostgres } from "./postgres.js";
 import { openSqlite } from "./sqlite.js";
@@ -22,10 +23,14 @@ export interface Database {
   readonly dialect: SqlDialect;
   /** Core's storage port. */
   readonly store: Store;
+  /** Failed logins per client address, shared by every process on this database. */
+  readonly failureCounter: FailureCounter;
   /** The raw Kysely instance, for this package's tests and tooling; use cases go through `store`. */
   readonly db: Kysely<DB>;
   /** Applies pending migrations; a no-op when there are none. */
   migrate(): Promise<void>;
+  /** Migrations this code has that the database lacks (empty when up to date). */
+  pendingMigrations(): Promise<string[]>;
   /** Closes the connection(s); safe to call more than once. */
   close(): Promise<void>;
 }
@@ -47,7 +52,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     dialect,
     db,
     store: createStore(db, dialect, { guardTransactions: options.guardTransactions ?? false }),
+    failureCounter: loginFailureCounter(db),
     migrate: () => migrateToLatest(db, dialect),
+    pendingMigrations: () => pendingMigrations(db, dialect),
     close: () => (closing ??= db.destroy()),
   };
 }
