@@ -51,7 +51,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     }
     const core = coreFor(database, config);
     let drain: Drain | undefined;
-    const readiness: ReadinessCheck = () => readinessOf(core, database, drain?.draining ?? false);
+    const readiness = readinessOf(core, database, () => drain?.draining ?? false);
     const app = createApp({ core, logger, trustedProxies: config.trustedProxies, readiness });
     const server = await listen(app.fetch, config);
     drain = new Drain(server);
@@ -74,12 +74,21 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
 }
 
-async function readinessOf(core: Core, database: Database, draining: boolean) {
-  const [{ database: reachable }, pending] = await Promise.all([
-    core.health.check(),
-    database.pendingMigrations().catch(() => undefined),
-  ]);
-  return { database: reachable, migrations: pending !== undefined && pending.length === 0, draining };
+/**
+ * /health/ready: the database answers, this code's migrations are applied, not draining. Once the
+ * migrations are seen applied they stay so for the life of the process, so a probe under load
+ * costs one `select 1`.
+ */
+function readinessOf(core: Core, database: Database, draining: () => boolean): ReadinessCheck {
+  let migrated = false;
+  return async () => {
+    const [{ database: reachable }, pending] = await Promise.all([
+      core.health.check(),
+      migrated ? [] : database.pendingMigrations().catch(() => undefined),
+    ]);
+    migrated = pending !== undefined && pending.length === 0;
+    return { database: reachable, migrations: migrated, draining: draining() };
+  };
 }
 
 type Fetch = Parameters<typeof createAdaptorServer>[0]["fetch"];

@@ -20,20 +20,23 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** A real server on 127.0.0.1, a random port and a fresh database of the dialect. */
-export async function startTestServer(dialect: TestDialect = "sqlite"): Promise<TestServer> {
+/**
+ * A real server on 127.0.0.1, a random port and a fresh database of the dialect. `env` adds
+ * configuration (as environment variables); shutdown waits 2 s unless it sets IDHUB_SHUTDOWN_TIMEOUT.
+ */
+export async function startTestServer(dialect: TestDialect = "sqlite", env: Record<string, string> = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "idhub-server-test-"));
   const logs: string[] = [];
   const printed: string[] = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
   const bootstrapSecretFile = join(dir, "bootstrap-secret.txt");
   const server = await startServer({
-    config: loadConfig({ PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test" }),
+    config: loadConfig({ PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", ...env }),
     logger,
     database: await openTestDatabase(dialect),
     bootstrapSecretFile,
     stdout: { write: (text: string) => printed.push(text) },
-    shutdownGraceMs: 2_000,
+    ...(env.IDHUB_SHUTDOWN_TIMEOUT ? {} : { shutdownGraceMs: 2_000 }),
   });
   let n = 0;
   return {
