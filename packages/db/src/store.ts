@@ -16,6 +16,7 @@ import { identityRepository } from "./repositories/identities.js";
 import { identityMetadataRepository } from "./repositories/identity-metadata.js";
 import { relationshipTemplateRepository } from "./repositories/relationship-templates.js";
 import { relationshipRepository } from "./repositories/relationships.js";
+import { retryingTransient } from "./retry.js";
 import { roleRepository } from "./repositories/roles.js";
 import { secretRepository } from "./repositories/secrets.js";
 import { twinRepository } from "./repositories/twins.js";
@@ -95,7 +96,8 @@ function plainStore(db: Kysely<DB>, dialect: SqlDialect): Store {
   const translate = translatorFor(dialect);
   return {
     read: dialect === "postgres" ? translatingErrors(repositories(db, dialect), translate) : repositories(db, dialect),
-    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, dialect))).catch(translate),
+    transaction: (work) =>
+      retryingTransient(() => db.transaction().execute((trx) => work(repositories(trx, dialect)))).catch(translate),
     async ping() {
       await sql`select 1`.execute(db);
       return true;
@@ -117,7 +119,9 @@ function guardedStore(db: Kysely<DB>, dialect: SqlDialect): Store {
       if (inTransaction()) throw misuse("store.transaction");
       const state = { open: true };
       try {
-        return await scope.run(state, () => db.transaction().execute((trx) => work(repositories(trx, dialect))));
+        return await scope.run(state, () =>
+          retryingTransient(() => db.transaction().execute((trx) => work(repositories(trx, dialect)))),
+        );
       } catch (error) {
         return translatorFor(dialect)(error);
       } finally {

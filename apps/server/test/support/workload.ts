@@ -54,6 +54,8 @@ export interface LoadOptions {
   /** The load stops at whichever comes first. */
   durationMs?: number;
   maxRequests?: number;
+  /** Stops early (e.g. once a server was killed), besides the duration and the request count. */
+  stopWhen?: () => boolean;
   /** Operations to draw from, equally likely (default: all). */
   ops?: Operation[];
   ledger?: Ledger;
@@ -151,7 +153,7 @@ export async function runLoad(options: LoadOptions): Promise<Ledger> {
   };
 
   const loop = async () => {
-    while (Date.now() < stopAt && ledger.requests < maxRequests) {
+    while (Date.now() < stopAt && ledger.requests < maxRequests && !options.stopWhen?.()) {
       await step(ops[Math.floor(Math.random() * ops.length)]!);
     }
   };
@@ -165,9 +167,17 @@ function push(map: Map<string, string[]>, key: string, value: string) {
   else map.set(key, [value]);
 }
 
-/** Every unordered pair of tenants once (one open relationship per pair is a rule), shuffled. */
+const unusedPairs = new WeakMap<Tenant[], [Tenant, Tenant][]>();
+
+/**
+ * Every unordered pair of the tenants once over all runs on them (one open relationship per pair
+ * is a rule), shuffled.
+ */
 function freePairs(tenants: Tenant[]): [Tenant, Tenant][] {
+  const known = unusedPairs.get(tenants);
+  if (known) return known;
   const pairs: [Tenant, Tenant][] = [];
+  unusedPairs.set(tenants, pairs);
   for (let i = 0; i < tenants.length; i++) for (let j = i + 1; j < tenants.length; j++) pairs.push([tenants[i]!, tenants[j]!]);
   return pairs.sort(() => Math.random() - 0.5);
 }
