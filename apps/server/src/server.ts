@@ -11,6 +11,7 @@ import type { ReadinessCheck } from "./health/probes.js";
 import { Drain } from "./lifecycle/draining.js";
 import { prepareDatabase } from "./lifecycle/prepare.js";
 import { createLogger } from "./logger.js";
+import { startMetrics, type MetricsEndpoint } from "./metrics/endpoint.js";
 
 export interface StartOptions {
   config: Config;
@@ -30,6 +31,8 @@ export interface StartOptions {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The Prometheus endpoint's URL when IDHUB_METRICS_PORT is set (on the public port: `${url}/metrics`). */
+  metricsUrl: string | undefined;
   core: Core;
   database: Database;
   logger: Logger;
@@ -45,6 +48,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config);
   const database = opts.database ?? (await openDatabase(config.databaseUrl, { sqliteSync: config.sqliteSync }));
+  let metrics: MetricsEndpoint | undefined;
   try {
     if (!opts.prepared) {
       await prepareDatabase(database, config, { logger, bootstrapSecretFile: opts.bootstrapSecretFile, stdout: opts.stdout ?? process.stdout });
@@ -52,23 +56,35 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const core = coreFor(database, config);
     let drain: Drain | undefined;
     const readiness = readinessOf(core, database, () => drain?.draining ?? false);
-    const app = createApp({ core, logger, trustedProxies: config.trustedProxies, readiness });
+    metrics = await startMetrics(config);
+    const app = createApp({
+      core,
+      logger,
+      trustedProxies: config.trustedProxies,
+      readiness,
+      corsOrigins: config.corsOrigins,
+      metrics: metrics?.metrics,
+      publicMetricsToken: metrics?.onPublicPort ? config.metricsToken : undefined,
+    });
     const server = await listen(app.fetch, config);
     drain = new Drain(server);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-    logger.info({ url, dialect: database.dialect }, "listening");
+    const metricsUrl = metrics?.onPublicPort ? `${url}/metrics` : metrics?.url;
+    logger.info({ url, metricsUrl, dialect: database.dialect }, "listening");
 
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= drain!
         .start({ delayMs: config.drainDelayMs, timeoutMs: opts.shutdownGraceMs ?? config.shutdownTimeoutMs })
+        .finally(() => metrics?.close())
         .finally(() => database.close())
         .then(() => {
           logger.info("stopped");
         }));
-    return { url, port, core, database, logger, close };
+    return { url, port, metricsUrl, core, database, logger, close };
   } catch (error) {
+    await metrics?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }

@@ -19,6 +19,9 @@ describe("loadConfig", () => {
       drainDelayMs: 0,
       loginMaxFailures: 20,
       loginWindowMs: 60_000,
+      corsOrigins: [],
+      metricsPort: undefined,
+      metricsToken: undefined,
     });
   });
 
@@ -38,6 +41,9 @@ describe("loadConfig", () => {
         IDHUB_DRAIN_DELAY: "1",
         IDHUB_LOGIN_MAX_FAILURES: "5",
         IDHUB_LOGIN_WINDOW: "30",
+        IDHUB_CORS_ORIGINS: "https://app.example.com",
+        IDHUB_METRICS_PORT: "9100",
+        IDHUB_METRICS_TOKEN: "a-scrape-token-of-16+",
       }),
     ).toEqual({
       port: 9000,
@@ -53,6 +59,9 @@ describe("loadConfig", () => {
       drainDelayMs: 1_000,
       loginMaxFailures: 5,
       loginWindowMs: 30_000,
+      corsOrigins: ["https://app.example.com"],
+      metricsPort: 9100,
+      metricsToken: "a-scrape-token-of-16+",
     });
   });
 
@@ -75,6 +84,9 @@ describe("loadConfig", () => {
     ["IDHUB_TRUSTED_PROXIES", "proxy.example.com"],
     ["IDHUB_SHUTDOWN_TIMEOUT", "0"],
     ["IDHUB_LOGIN_MAX_FAILURES", "0"],
+    ["IDHUB_CORS_ORIGINS", "app.example.com"],
+    ["IDHUB_METRICS_PORT", "metrics"],
+    ["IDHUB_METRICS_TOKEN", "short"],
   ])("rejects %s=%s with a message naming the variable and the value", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} .*"${value}"`));
   });

@@ -24,7 +24,7 @@ describe.each(testDialects)("three processes on one %s database", (dialect) => {
     servers = [await spawnServer(env)];
     servers.push(...(await Promise.all([spawnServer(env), spawnServer(env)])));
     database = await openDatabase(shared.url);
-    [tenant] = await createTenants(database, 1);
+    tenant = (await createTenants(database, 1))[0]!;
   }, 120_000);
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.kill("SIGTERM")));
@@ -37,7 +37,7 @@ describe.each(testDialects)("three processes on one %s database", (dialect) => {
       method,
       headers: { authorization: tenant.secret, "content-type": "application/json", ...headers },
       body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
   it(`${N} concurrent If-Match PATCHes of one identity via two processes: exactly one 200, ${N - 1}× 412`, async () => {
     const twin = (await send(servers[0]!, "POST", "/twins", {})).body.creation_certificate.uuid;

@@ -14,7 +14,7 @@ import { createTenants, Ledger, runLoad, verify } from "../support/workload.js";
 const CONNECTIONS = 20;
 const KILL_AFTER_WRITES = 300;
 
-const cases = [
+const cases: { name: string; dialect: "sqlite" | "postgres"; env: Record<string, string> }[] = [
   { name: "SQLite, synchronous=normal", dialect: "sqlite" as const, env: { IDHUB_SQLITE_SYNC: "normal" } },
   { name: "SQLite, synchronous=full", dialect: "sqlite" as const, env: { IDHUB_SQLITE_SYNC: "full" } },
   ...(testDialects.includes("postgres") ? [{ name: "PostgreSQL", dialect: "postgres" as const, env: {} }] : []),
@@ -30,7 +30,7 @@ describe.each(cases)("SIGKILL during a write load ($name)", ({ dialect, env }) =
 
   it(`keeps every write acknowledged before a SIGKILL at ${KILL_AFTER_WRITES} acknowledged writes`, async () => {
     shared = await sharedDatabase(dialect);
-    const processEnv = { IDHUB_DATABASE_URL: shared.url, ...env };
+    const processEnv: Record<string, string> = { IDHUB_DATABASE_URL: shared.url, ...env };
     server = await spawnServer(processEnv);
     const setup = await openDatabase(shared.url);
     const tenants = await createTenants(setup, 4);

@@ -22,7 +22,8 @@ export interface TestServer extends RunningServer {
 
 /**
  * A real server on 127.0.0.1, a random port and a fresh database of the dialect. `env` adds
- * configuration (as environment variables); shutdown waits 2 s unless it sets IDHUB_SHUTDOWN_TIMEOUT.
+ * configuration (e.g. `IDHUB_CORS_ORIGINS`), read like the process environment; shutdown waits 2 s
+ * unless it sets IDHUB_SHUTDOWN_TIMEOUT.
  */
 export async function startTestServer(dialect: TestDialect = "sqlite", env: Record<string, string> = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "idhub-server-test-"));
