@@ -24,6 +24,9 @@ export interface Config {
   /** Failed logins per client address and window before that address is refused (all processes together). */
   loginMaxFailures: number;
   loginWindowMs: number;
+  /** Events older than this many milliseconds are pruned; undefined keeps everything. */
+  eventsRetentionMs: number | undefined;
+
   /** Browser origins allowed to call the API (CORS); empty = none, `["*"]` = any. */
   corsOrigins: readonly string[];
   /** Port of the Prometheus `/metrics` listener; undefined = no metrics at all (the default). */
@@ -37,6 +40,14 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 // The address host must keep addresses valid references for IdentityMetadata (domain.md).
 const ADDRESS_HOST = /^((([A-Za-z0-9]+(-[A-Za-z0-9]+)*)\.)+[a-z]{2,}|localhost)$/;
+
+const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `30d`, `12h`, `90m`, `3600s` → milliseconds. */
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]{0,6}[smhd]$/, "must be a positive duration such as 30d, 12h, 90m or 3600s")
+  .transform((text) => Number(text.slice(0, -1)) * DURATION_UNITS_MS[text.at(-1) as keyof typeof DURATION_UNITS_MS]);
 
 // `scheme://host[:port]` exactly as a browser sends it in Origin (no path, no trailing slash).
 const ORIGIN = /^https?:\/\/[^/\s,]+$/;
@@ -76,6 +87,7 @@ const schema = z.object({
   IDHUB_LOGIN_MAX_FAILURES: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(20),
   IDHUB_LOGIN_WINDOW: seconds("must be a number of seconds").default(60),
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
+  IDHUB_EVENTS_RETENTION: duration.optional(),
   IDHUB_CORS_ORIGINS: corsOrigins,
   IDHUB_METRICS_PORT: z.coerce
     .number({ error: "must be a number" })
@@ -131,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     drainDelayMs: e.IDHUB_DRAIN_DELAY * 1000,
     loginMaxFailures: e.IDHUB_LOGIN_MAX_FAILURES,
     loginWindowMs: e.IDHUB_LOGIN_WINDOW * 1000,
+    eventsRetentionMs: e.IDHUB_EVENTS_RETENTION,
     corsOrigins: e.IDHUB_CORS_ORIGINS,
     metricsPort: e.IDHUB_METRICS_PORT,
     metricsToken: e.IDHUB_METRICS_TOKEN,

@@ -4,8 +4,8 @@ import type { Database } from "@idhub/db";
 import type { Config } from "./config.js";
 
 /**
- * The production wiring of core: real clock, random UUIDs, the configured address host, and
- * failed logins counted in the database (shared by every process on it).
+ * The production wiring of core: real clock, random UUIDs, the configured address host, the
+ * database's feed signal, and failed logins counted in the database (shared by every process on it).
  */
 export function coreFor(database: Database, config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs">): Core {
   return createCore({
@@ -18,5 +18,6 @@ export function coreFor(database: Database, config: Pick<Config, "addressHost" |
       { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs },
       database.failureCounter,
     ),
+    feed: database.feed,
   });
 }

@@ -12,6 +12,7 @@ import { Drain } from "./lifecycle/draining.js";
 import { prepareDatabase } from "./lifecycle/prepare.js";
 import { createLogger } from "./logger.js";
 import { startMetrics, type MetricsEndpoint } from "./metrics/endpoint.js";
+import { scheduleRetention } from "./retention.js";
 
 export interface StartOptions {
   config: Config;
@@ -68,6 +69,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     });
     const server = await listen(app.fetch, config);
     drain = new Drain(server);
+    const stopRetention = config.eventsRetentionMs ? scheduleRetention(core, config.eventsRetentionMs, logger) : () => {};
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     const metricsUrl = metrics?.onPublicPort ? `${url}/metrics` : metrics?.url;
@@ -75,8 +77,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     let closing: Promise<void> | undefined;
     const close = () =>
-      (closing ??= drain!
-        .start({ delayMs: config.drainDelayMs, timeoutMs: opts.shutdownGraceMs ?? config.shutdownTimeoutMs })
+      (closing ??= endBackgroundWork(core, stopRetention)
+        .then(() => drain!.start({ delayMs: config.drainDelayMs, timeoutMs: opts.shutdownGraceMs ?? config.shutdownTimeoutMs }))
         .finally(() => metrics?.close())
         .finally(() => database.close())
         .then(() => {
@@ -88,6 +90,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await database.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Before connections drain: stop retention and end every change-feed stream (each ends with a
+ * retryable error, so subscribers reconnect — to another process, or to this one restarted — and
+ * resume from their last event). Open streams would otherwise hold the server open until the grace ends.
+ */
+async function endBackgroundWork(core: Core, stopRetention: () => void): Promise<void> {
+  stopRetention();
+  core.events.closeSubscriptions();
 }
 
 /**
