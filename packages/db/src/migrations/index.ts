@@ -4,11 +4,8 @@ import * as access from "./0001_access.js";
 import * as twins from "./0002_twins.js";
 import * as connector from "./0003_connector.js";
 import * as eventFeed from "./0004_event_feed.js";
-<<<<<<< HEAD
-import * as accountDisable from "./0008_account_disable.js";
-=======
 import * as loginFailures from "./0005_login_failures.js";
->>>>>>> main
+import * as accountDisable from "./0008_account_disable.js";
 import type { DialectMigration } from "./types.js";
 
 /**
@@ -20,11 +17,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0002_twins": twins,
   "0003_connector": connector,
   "0004_event_feed": eventFeed,
-<<<<<<< HEAD
-  "0008_account_disable": accountDisable,
-=======
   "0005_login_failures": loginFailures,
->>>>>>> main
+  "0008_account_disable": accountDisable,
 };
 
 /** The in-code provider: binds each migration to the dialect it runs on. */
@@ -72,27 +66,23 @@ export async function migrateToLatest(
   );
 }
 
-<<<<<<< HEAD
 /** Which migrations the database has applied and which are pending (`idhub doctor`); changes nothing. */
 export async function migrationStatus(db: Kysely<any>, dialect: SqlDialect): Promise<{ applied: string[]; pending: string[] }> {
-=======
-/** Names of the migrations this code knows that the database has not applied (readiness probes). */
-export async function pendingMigrations(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
->>>>>>> main
   const migrator = new Migrator({
     db,
     provider: migrationProvider(dialect),
     ...(dialect === "postgres" ? { migrationTableSchema: await currentSchema(db) } : {}),
   });
   const all = await migrator.getMigrations();
-<<<<<<< HEAD
   return {
     applied: all.filter((m) => m.executedAt !== undefined).map((m) => m.name),
     pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name),
   };
-=======
-  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
->>>>>>> main
+}
+
+/** Names of the migrations this code knows that the database has not applied (readiness probes). */
+export async function pendingMigrations(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
+  return (await migrationStatus(db, dialect)).pending;
 }
 
 async function currentSchema(db: Kysely<any>): Promise<string> {
