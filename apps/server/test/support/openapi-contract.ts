@@ -26,8 +26,8 @@ export function validatorAt(pointer: readonly string[]) {
   return ajv.getSchema(id) ?? ajv.compile({ $ref: id });
 }
 
-// Not REST: tRPC, the docs UI and document, Prometheus, health probes outside the document.
-const OUTSIDE = [/^\/trpc(\/|$)/, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/metrics$/, /^\/health\/(live|ready)$/];
+// Not REST: tRPC, the docs UI and document, Prometheus.
+const OUTSIDE = [/^\/trpc(\/|$)/, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/metrics$/];
 const CONNECTOR = /^\/api\/(core\/v1|v2)(\/|$)/;
 
 interface PathEntry {
