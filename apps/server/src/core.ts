@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createCore, LoginThrottle, systemClock, type Core } from "@idhub/core";
+import { createCore, LoginThrottle, metrics, systemClock, type Core, type Store } from "@idhub/core";
 import type { Database } from "@idhub/db";
 import type { Config } from "./config.js";
 
@@ -9,7 +9,7 @@ import type { Config } from "./config.js";
  */
 export function coreFor(database: Database, config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs">): Core {
   return createCore({
-    store: database.store,
+    store: timed(database.store),
     clock: systemClock,
     ids: { uuid: () => randomUUID() },
     config: { addressHost: config.addressHost },
@@ -20,4 +20,23 @@ export function coreFor(database: Database, config: Pick<Config, "addressHost" |
     ),
     feed: database.feed,
   });
+}
+
+/** Reports every use case's transaction (wall time, commit or rollback) to the metrics hook. */
+function timed(store: Store): Store {
+  return {
+    ...store,
+    async transaction(work) {
+      const startedAt = performance.now();
+      const seconds = () => (performance.now() - startedAt) / 1000;
+      try {
+        const result = await store.transaction(work);
+        metrics.dbTransaction(seconds(), "commit");
+        return result;
+      } catch (error) {
+        metrics.dbTransaction(seconds(), "rollback");
+        throw error;
+      }
+    },
+  };
 }
