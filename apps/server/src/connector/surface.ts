@@ -3,7 +3,7 @@ import { decodeUtf8, INVALID_JSON, parseJson, readLimited } from "../http/body.j
 import type { AppContext } from "../http/env.js";
 import { HttpProblem } from "../http/problems.js";
 import type { AnyRoute } from "../http/route-table.js";
-import { ALLOW, errorResponse, type HeaderDoc } from "../http/documented-errors.js";
+import { ALLOW, errorResponse, RETRY_AFTER, type HeaderDoc } from "../http/documented-errors.js";
 import type { RestSurface } from "../http/surface.js";
 import { renderConnectorError } from "./errors.js";
 import { acceptsJson, CONNECTOR_PREFIXES, errorEnvelope, resultEnvelope } from "./wire.js";
@@ -60,7 +60,10 @@ export function connectorSurface(logger: Logger): RestSurface {
     successSchema: resultEnvelope,
     errorResponses: (route) => ({
       400: error("error.runtime.validation.invalidPropertyValue", "must be a string", "Invalid request"),
-      ...(route.public ? {} : { 401: error("error.connector.unauthorized", "Unauthorized.", "Missing, unknown or expired API key") }),
+      // Throttled clients get the same 401 plus Retry-After (the Connector has no 429).
+      ...(route.public
+        ? {}
+        : { 401: error("error.connector.unauthorized", "Unauthorized.", "Missing, unknown or expired API key, or too many failures", RETRY_AFTER) }),
       ...(route.action
         ? { 403: error("error.connector.forbidden", "You are not allowed to access this endpoint.", "The role does not permit this action") }
         : {}),

@@ -7,7 +7,10 @@ export interface HeaderDoc {
 }
 
 export const RETRY_AFTER: Record<string, HeaderDoc> = {
-  "Retry-After": { description: "Seconds until the client's failure window ends and it may try again.", schema: { type: "integer" } },
+  "Retry-After": {
+    description: "Only when the client is throttled (too many failed logins): seconds until it may try again.",
+    schema: { type: "integer" },
+  },
 };
 export const ALLOW: Record<string, HeaderDoc> = {
   Allow: { description: "The methods this path does answer.", schema: { type: "string" } },

@@ -3,7 +3,7 @@ import { decodeUtf8, INVALID_JSON, parseJson, readLimited } from "../http/body.j
 import type { AppContext } from "../http/env.js";
 import { HttpProblem } from "../http/problems.js";
 import type { AnyRoute } from "../http/route-table.js";
-import { errorResponse, type HeaderDoc } from "../http/documented-errors.js";
+import { errorResponse, RETRY_AFTER, type HeaderDoc } from "../http/documented-errors.js";
 import type { RestSurface } from "../http/surface.js";
 import { renderTrustedTwinError } from "./errors.js";
 import { errorBody } from "./wire.js";
@@ -36,7 +36,12 @@ export function trustedTwinSurface(logger: Logger): RestSurface {
     errorResponses: (route) => ({
       400: error(400592, "Invalid request (400415 JSON, 400314 UTF-8, 400141 size, 400592 parameter, 400589 rule, 400358, 400897)"),
       // Public routes too: redeeming a PIN is throttled like a login.
-      401: error(401000, route.public ? "Too many failed attempts from this client (401000)" : "Missing, unknown or expired secret, or too many failures (401000)"),
+      // Throttled clients get the same 401 (Trusted Twin has no 429) plus Retry-After.
+      401: error(
+        401000,
+        route.public ? "Too many failed attempts from this client (401000)" : "Missing, unknown or expired secret, or too many failures (401000)",
+        RETRY_AFTER,
+      ),
       ...(route.action ? { 403: error(403535, "Action not permitted (403535)") } : {}),
       404: error(404653, "Not found, or another method on a known path (404653: Trusted Twin has no 405)"),
       ...(route.ifMatch ? { 412: error(412000, "If-Match names another version than the current one (412000)") } : {}),

@@ -60,7 +60,7 @@ describe.each(testDialects)("account disable in the server's process (%s)", (dia
   });
 });
 
-describe("account disable by a separate idhub process (sqlite file)", () => {
+describe("account disable by a separate idhub process (sqlite file)", { timeout: 90_000 }, () => {
   let dir: string;
   let url: string;
   let server: RunningServer;
@@ -85,7 +85,7 @@ describe("account disable by a separate idhub process (sqlite file)", () => {
       env: { ...process.env, IDHUB_DATABASE_URL: url, LOG_LEVEL: "silent" },
     });
 
-  it("takes effect with the server's next request on every surface, and keeps the data", { timeout: 60_000 }, async () => {
+  it("takes effect with the server's next request on every surface, and keeps the data", async () => {
     const acme = await server.core.admin.createAccount({ name: "acme" });
     const other = await server.core.admin.createAccount({ name: "other" });
     const http = httpClient(server.url);

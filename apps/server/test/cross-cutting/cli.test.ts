@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -7,12 +7,14 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startServer } from "../../src/server.js";
+import { cli } from "../support/cli.js";
 
 const exec = promisify(execFile);
 const serverDir = resolve(import.meta.dirname, "../..");
 
 // The CLI as a real process (as `pnpm idhub` runs it); every command in-process: cli-commands.test.ts.
-describe("idhub CLI", () => {
+// Each test spawns real `node --import tsx` processes (seconds each on a loaded machine): generous timeouts.
+describe("idhub CLI", { timeout: 90_000 }, () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
   /** Runs the CLI from source, as `pnpm idhub` runs the compiled one. */
@@ -49,6 +51,32 @@ describe("idhub CLI", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("events tail follows the feed as new events commit, and ends with exit 0 on SIGTERM", async () => {
+    const acme = JSON.parse((await idhub("account", "create", "--name", "tailed", "--json")).stdout);
+    const tail = spawn("node", ["--conditions=@idhub/source", "--import", "tsx", "src/cli.ts", "events", "tail", "--account", acme.account, "--interval", "100", "--json"], {
+      cwd: serverDir,
+      env,
+    });
+    let out = "";
+    tail.stdout.on("data", (chunk: Buffer) => void (out += chunk.toString()));
+    const seen = (type: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => out.split("\n").some((line) => line.includes(`"type":"${type}"`)) && resolve();
+        tail.stdout.on("data", check);
+        tail.once("exit", (code) => reject(new Error(`tail exited (${code}) before ${type}: ${out}`)));
+        check();
+      });
+    await seen("account.created");
+    // A separate invocation (its own connection) commits an event while tail is following.
+    expect((await cli({ IDHUB_DATABASE_URL: env.IDHUB_DATABASE_URL! }, "account", "disable", "--account", acme.account)).code).toBe(0);
+    await seen("account.disabled");
+    const exited = new Promise<number | null>((resolve) => tail.once("exit", resolve));
+    tail.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const types = out.trim().split("\n").map((line) => JSON.parse(line).type);
+    expect(types.filter((t) => t.startsWith("account."))).toEqual(["account.created", "account.disabled"]);
   });
 
   it("migrate is idempotent", async () => {

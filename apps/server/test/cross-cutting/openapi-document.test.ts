@@ -66,7 +66,9 @@ describe("the committed OpenAPI document", () => {
       const statuses = Object.keys(op.responses);
       const authenticated = op.security.length > 0;
       for (const status of ["400", "404", "500"]) need(statuses.includes(status), `${at}: ${status}`);
-      if (authenticated || !isConnector(path)) need(statuses.includes("401"), `${at}: 401`);
+      if (authenticated || !isConnector(path)) {
+        need(op.responses["401"]?.headers?.["Retry-After"] !== undefined, `${at}: 401 with Retry-After (throttling)`);
+      }
       if (isConnector(path)) {
         need(statuses.includes("405") && op.responses["405"].headers?.Allow !== undefined, `${at}: 405 with Allow`);
         need(statuses.includes("413"), `${at}: 413`);
