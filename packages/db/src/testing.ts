@@ -62,6 +62,20 @@ async function openPostgresTest(): Promise<Opened> {
   }
 }
 
+/**
+ * A fresh, empty PostgreSQL database on IDHUB_TEST_PG_URL, for server processes that take only a
+ * URL (not a schema). `drop()` removes it, ending its connections.
+ */
+export async function createPostgresTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = pgUrl();
+  if (!base) throw new Error("IDHUB_TEST_PG_URL is not set: PostgreSQL tests cannot run");
+  const name = `t_${randomBytes(8).toString("hex")}`;
+  await admin(base, `create database ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: once(() => admin(base, `drop database if exists ${name} with (force)`)) };
+}
+
 /** One statement on a short-lived connection of its own (the pool may be closed by then). */
 async function admin(url: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
