@@ -63,17 +63,17 @@ async function openPostgresTest(): Promise<Opened> {
 }
 
 /**
- * A fresh, empty PostgreSQL database on IDHUB_TEST_PG_URL, for server processes that take only a
- * URL (not a schema). `drop()` removes it, ending its connections.
+ * An empty PostgreSQL schema on IDHUB_TEST_PG_URL for server *processes* to share: `url` names the
+ * schema itself (`options=-c search_path=…`), so a child given only IDHUB_DATABASE_URL works in it.
  */
-export async function createPostgresTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestSchema(): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
   const base = pgUrl();
   if (!base) throw new Error("IDHUB_TEST_PG_URL is not set: PostgreSQL tests cannot run");
-  const name = `t_${randomBytes(8).toString("hex")}`;
-  await admin(base, `create database ${name}`);
+  const schema = `t_${randomBytes(8).toString("hex")}`;
+  await admin(base, `create schema ${schema}`);
   const url = new URL(base);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: once(() => admin(base, `drop database if exists ${name} with (force)`)) };
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return { schema, url: url.toString(), drop: once(() => admin(base, `drop schema if exists ${schema} cascade`)) };
 }
 
 /** One statement on a short-lived connection of its own (the pool may be closed by then). */

@@ -3,16 +3,16 @@ import { connect, type Socket } from "node:net";
 import { SUBSCRIBER_BUFFER } from "@idhub/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccounts } from "../support/harness-core.js";
-import { spawnServer, type ServerProcess } from "../support/server-process.js";
+import { readFileSync } from "node:fs";
+import { sharedDatabase, spawnServer, type ServerProcess, type SharedDatabase } from "../support/processes.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 // What open subscriptions cost the server. The buffer logic lives in core and does not depend on
 // the dialect, so these run on SQLite only.
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resident memory of a process in kB (Linux /proc). */
+const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]);
 const subscribePath = (input: object) => `/trpc/events.subscribe?input=${encodeURIComponent(JSON.stringify(input))}`;
 
 /** An SSE subscription over a plain HTTP request; `text` grows as the stream arrives. */
@@ -40,30 +40,30 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
 }
 
 describe("1,000 idle subscriptions on one server process", () => {
-  let dir: string;
+  let database: SharedDatabase;
   let server: ServerProcess;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "idhub-feed-memory-"));
-    server = await spawnServer({ databaseUrl: `file:${join(dir, "idhub.sqlite")}`, env: { LOG_LEVEL: "warn" } });
+    database = await sharedDatabase("sqlite");
+    server = await spawnServer({ IDHUB_DATABASE_URL: database.url });
   });
   afterAll(async () => {
-    await server?.kill();
-    rmSync(dir, { recursive: true, force: true });
+    await server?.kill("SIGKILL");
+    await database?.drop();
   });
 
   it("cost a bounded amount of memory, and each still gets the next event", async () => {
-    const accounts = await createAccounts(`file:${join(dir, "idhub.sqlite")}`, Array.from({ length: 10 }, (_, i) => `idle ${i}`));
+    const accounts = await createAccounts(database.url, Array.from({ length: 10 }, (_, i) => `idle ${i}`));
     // Warm up the code paths once, so the baseline is not the cost of loading them.
     const warm = openStream(server.url, accounts[0]!.secret, { after: 0 });
     await waitFor(() => warm.state.connected, 10_000, "warm-up stream");
     warm.close();
     await sleep(500);
-    const before = server.rssKb();
+    const before = rssKb(server.child.pid!);
 
     const streams = Array.from({ length: 1_000 }, (_, i) => openStream(server.url, accounts[i % 10]!.secret, { after: 0, types: ["twin.created"] }));
     await waitFor(() => streams.every((s) => s.state.connected), 60_000, "1,000 streams to connect");
     await sleep(1_000);
-    const after = server.rssKb();
+    const after = rssKb(server.child.pid!);
     const perSubscriptionKb = (after - before) / 1_000;
     console.info(
       `1,000 idle subscriptions: server RSS ${(before / 1024).toFixed(1)} MB → ${(after / 1024).toFixed(1)} MB, ${perSubscriptionKb.toFixed(1)} kB per subscription`,

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { CreatedAccount } from "@idhub/core";
-import { createPostgresTestDatabase, testDialects } from "@idhub/db/testing";
+import { testDialects } from "@idhub/db/testing";
 import { createClient } from "@idhub/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectFeed, listAll } from "../support/feed.js";
@@ -10,7 +7,7 @@ import { runFourWriters } from "../support/feed-writers.js";
 import { startFollower } from "../support/follower.js";
 import { createAccounts } from "../support/harness-core.js";
 import { installPackedSdk, type ConsumerProject } from "../support/packed-sdk.js";
-import { spawnServer, type ServerProcess } from "../support/server-process.js";
+import { sharedDatabase, spawnServer, type ServerProcess, type SharedDatabase } from "../support/processes.js";
 
 // The change feed as a user runs it: `idhub start` in child processes on 127.0.0.1, the packed
 // SDK in a plain Node 20 project following the feed, writers racing it, a server killed mid-stream,
@@ -23,28 +20,22 @@ beforeAll(async () => {
 afterAll(() => consumer?.remove());
 
 describe.each(testDialects)("change feed across processes (%s)", (dialect) => {
+  let database: SharedDatabase;
   let databaseUrl: string;
-  let dropDatabase: () => Promise<void>;
   const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
-    if (dialect === "postgres") {
-      const created = await createPostgresTestDatabase();
-      databaseUrl = created.url;
-      dropDatabase = created.drop;
-    } else {
-      const dir = mkdtempSync(join(tmpdir(), "idhub-feed-"));
-      databaseUrl = `file:${join(dir, "idhub.sqlite")}`;
-      dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
-    }
+    database = await sharedDatabase(dialect);
+    databaseUrl = database.url;
   });
   afterAll(async () => {
-    for (const server of servers) await server.kill();
-    await dropDatabase?.();
+    for (const server of servers) await server.kill("SIGKILL");
+    await database?.drop();
   });
 
+  // LOG_LEVEL info: the access log is checked for the secret.
   const start = async (port?: number) => {
-    const server = await spawnServer({ databaseUrl, port });
+    const server = await spawnServer({ IDHUB_DATABASE_URL: databaseUrl, LOG_LEVEL: "info" }, port);
     servers.push(server);
     return server;
   };
@@ -74,7 +65,7 @@ describe.each(testDialects)("change feed across processes (%s)", (dialect) => {
       expect(server.output()).not.toContain(A.secret);
     } finally {
       follower.stop();
-      await server.stop();
+      await server.kill();
     }
   }, 120_000);
 
@@ -89,7 +80,7 @@ describe.each(testDialects)("change feed across processes (%s)", (dialect) => {
       await runFourWriters({ a, addressA: A.account.address, b: createClient({ url, apiKey: B.secret }) }, 12, async (round) => {
         if (round !== 4) return;
         killedAt = follower.events.length;
-        await server.kill();
+        await server.kill("SIGKILL");
         server = await start(port);
       });
       const expected = await listAll(a);
@@ -101,7 +92,7 @@ describe.each(testDialects)("change feed across processes (%s)", (dialect) => {
       expect(follower.states).toContain("connecting"); // it did lose the connection and came back
     } finally {
       follower.stop();
-      await server.stop();
+      await server.kill();
     }
   }, 150_000);
 
@@ -127,7 +118,7 @@ describe.each(testDialects)("change feed across processes (%s)", (dialect) => {
       expect(p(0.99)).toBeLessThan(1_000);
     } finally {
       feed.stop();
-      await Promise.all([one.stop(), two.stop()]);
+      await Promise.all([one.kill(), two.kill()]);
     }
   }, 120_000);
 });
