@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { announceBootstrap, bootstrapSecretPath } from "./bootstrap.js";
 import type { Config } from "./config.js";
-import { coreFor } from "./core.js";
+import { coreFor } from "./production-core.js";
 import { createLogger } from "./logger.js";
 import { startMetrics, type MetricsEndpoint } from "./metrics/endpoint.js";
 import { scheduleRetention } from "./retention.js";

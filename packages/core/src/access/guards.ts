@@ -1,5 +1,5 @@
 import { forbidden, notFound } from "../errors.js";
-import type { Repositories } from "../store.js";
+import type { Repositories } from "../storage.js";
 import type { Principal } from "./principal.js";
 import type { Role } from "./role.js";
 import { isWithin, type Statement } from "./statement.js";

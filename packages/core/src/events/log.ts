@@ -4,7 +4,7 @@ import type { Principal } from "../access/principal.js";
 import type { CoreDeps } from "../deps.js";
 import { invalid } from "../errors.js";
 import { uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validate.js";
+import { parseInput } from "../shared/validation/index.js";
 import type { DomainEvent } from "./event.js";
 
 export interface ReadLogInput {

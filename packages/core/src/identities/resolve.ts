@@ -3,7 +3,7 @@ import { authorize } from "../access/authorize.js";
 import type { Principal } from "../access/principal.js";
 import type { CoreDeps } from "../deps.js";
 import { uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validate.js";
+import { parseInput } from "../shared/validation/index.js";
 import { canAccessTwin } from "../twins/rule-context.js";
 import type { Twin } from "../twins/twin.js";
 import { identityName } from "./identity.js";

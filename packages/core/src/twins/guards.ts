@@ -1,5 +1,5 @@
 import { notFound, preconditionFailed } from "../errors.js";
-import type { Repositories } from "../store.js";
+import type { Repositories } from "../storage.js";
 import type { Twin } from "./twin.js";
 
 export async function findTwin(repos: Repositories, id: string, forUpdate = false): Promise<Twin> {
