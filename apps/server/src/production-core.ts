@@ -2,14 +2,21 @@ import { createCore, LoginThrottle, systemClock, systemIds, type Core } from "@i
 import type { Database } from "@idhub/db";
 import type { Config } from "./config.js";
 
-/** The production wiring of core: real clock, real ids (UUIDs, enmeshed ids), the configured address host, the database's feed signal. */
-export function coreFor(database: Database, config: Pick<Config, "addressHost">): Core {
+/**
+ * The production wiring of core: real clock, real ids (UUIDs, enmeshed ids), the configured address host, the
+ * database's feed signal, and failed logins counted in the database (shared by every process on it).
+ */
+export function coreFor(database: Database, config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs">): Core {
   return createCore({
     store: database.store,
     clock: systemClock,
     ids: systemIds,
     config: { addressHost: config.addressHost },
-    throttle: new LoginThrottle(systemClock),
+    throttle: new LoginThrottle(
+      systemClock,
+      { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs },
+      database.failureCounter,
+    ),
     feed: database.feed,
   });
 }

@@ -16,6 +16,7 @@ import { identityRepository } from "./repositories/identities.js";
 import { identityMetadataRepository } from "./repositories/identity-metadata.js";
 import { relationshipTemplateRepository } from "./repositories/relationship-templates.js";
 import { relationshipRepository } from "./repositories/relationships.js";
+import { retryingTransient } from "./retry.js";
 import { roleRepository } from "./repositories/roles.js";
 import { secretRepository } from "./repositories/secrets.js";
 import { twinRepository } from "./repositories/twins.js";
@@ -111,9 +112,11 @@ async function inFeedTransaction<T>(
   work: (tx: Repositories) => Promise<T>,
 ): Promise<T> {
   const grown = new Set<string>();
-  const result = await db.transaction().execute((trx) =>
-    work(repositories(trx, dialect, (accounts) => accounts.forEach((a) => grown.add(a)))),
-  );
+  // A transient conflict with another process runs the whole transaction again (retry.ts).
+  const result = await retryingTransient(() => {
+    grown.clear();
+    return db.transaction().execute((trx) => work(repositories(trx, dialect, (accounts) => accounts.forEach((a) => grown.add(a)))));
+  });
   if (grown.size > 0) options.onCommitted?.(grown);
   return result;
 }
