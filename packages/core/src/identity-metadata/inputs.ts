@@ -1,4 +1,4 @@
-import { ADDRESS_PATTERN } from "../access/address.js";
+import { ADDRESS_PATTERN } from "../access/kernel.js";
 import { MAX_VERSION } from "../shared/names.js";
 import { runtimeSchema, type InputOf } from "../shared/validation/index.js";
 

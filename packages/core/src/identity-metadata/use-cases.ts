@@ -1,5 +1,5 @@
-import { authorize } from "../access/authorize.js";
-import type { Principal } from "../access/principal.js";
+import { authorize } from "../access/kernel.js";
+import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { newEvent } from "../events/new-event.js";
 import type { JsonValue } from "../shared/json.js";

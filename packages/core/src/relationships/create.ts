@@ -1,5 +1,5 @@
-import { authorize } from "../access/authorize.js";
-import type { Principal } from "../access/principal.js";
+import { authorize } from "../access/kernel.js";
+import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { DomainError } from "../errors.js";
 import { parseInput } from "../shared/validation/index.js";
@@ -13,7 +13,7 @@ import type { TemplateLookup } from "./template-port.js";
 import { viewFor } from "./views.js";
 
 /** The checks shared by create and canCreate (7.x order), up to the content. */
-async function checkCreatable(deps: CoreDeps, templates: TemplateLookup, repos: Repositories, principal: Principal, templateId: string) {
+async function checkCreatable(deps: CoreDeps, templates: TemplateLookup, repos: Pick<Repositories, "relationshipTemplates" | "relationships">, principal: Principal, templateId: string) {
   const { template } = await templates.findVisible(repos, principal.account, templateId);
   if (template.owner !== principal.account) {
     const existing = await repos.relationships.findOpen(principal.account, template.owner);

@@ -1,4 +1,4 @@
-import type { Principal } from "../access/principal.js";
+import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import type { NewEvent } from "../events/event.js";
 import { newEvent } from "../events/new-event.js";

@@ -1,4 +1,4 @@
-import type { Action } from "../access/actions.js";
+import type { Action } from "../access/kernel.js";
 import { relationshipErrors as E } from "./errors.js";
 import type { AuditLogReason, RelationshipRecord, RelationshipStatus } from "./relationship.js";
 

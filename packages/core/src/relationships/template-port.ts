@@ -7,7 +7,7 @@ import type { RelationshipTemplate, RelationshipTemplateRecord, TemplateLoad } f
  */
 export interface TemplateLookup {
   /** A template the account may see — its own (not deleted) or one it has loaded — else the Connector's not-found. */
-  findVisible(repos: Repositories, account: string, id: string): Promise<{ template: RelationshipTemplateRecord; load: TemplateLoad | undefined }>;
+  findVisible(repos: Pick<Repositories, "relationshipTemplates">, account: string, id: string): Promise<{ template: RelationshipTemplateRecord; load: TemplateLoad | undefined }>;
   /** The template as `viewer` sees it. */
   view(template: RelationshipTemplateRecord, viewer: string, load: TemplateLoad | undefined): RelationshipTemplate;
 }

@@ -1,4 +1,4 @@
-import { connectorPublicKey } from "../access/keys.js";
+import { connectorPublicKey } from "../access/kernel.js";
 import type { Repositories } from "../storage.js";
 import type { Relationship, StoredRelationship } from "./relationship.js";
 import type { Side } from "./status.js";
@@ -16,7 +16,7 @@ export const otherSide = (side: Side): Side => (side === "from" ? "to" : "from")
 /** Renders relationships for one account, with the templates read in one query. */
 export async function viewsFor(
   templates: TemplateLookup,
-  repos: Repositories,
+  repos: Pick<Repositories, "relationshipTemplates">,
   account: string,
   rels: StoredRelationship[],
 ): Promise<Relationship[]> {
@@ -46,5 +46,5 @@ export async function viewsFor(
   });
 }
 
-export const viewFor = async (templates: TemplateLookup, repos: Repositories, account: string, rel: StoredRelationship): Promise<Relationship> =>
+export const viewFor = async (templates: TemplateLookup, repos: Pick<Repositories, "relationshipTemplates">, account: string, rel: StoredRelationship): Promise<Relationship> =>
   (await viewsFor(templates, repos, account, [rel]))[0]!;

@@ -1,8 +1,8 @@
-import { authorize } from "../../access/authorize.js";
-import type { Principal } from "../../access/principal.js";
+import { authorize } from "../../access/kernel.js";
+import type { Principal } from "../../access/kernel.js";
 import type { CoreDeps } from "../../deps.js";
 import { newEvent } from "../../events/new-event.js";
-import { newSecretKey } from "../../access/credentials.js";
+import { newSecretKey } from "../../access/kernel.js";
 import { invalidProperty, parseInput } from "../../shared/validation/index.js";
 import { normalizeTemplateContent } from "../content.js";
 import { checkPin, futureTime } from "./checks.js";

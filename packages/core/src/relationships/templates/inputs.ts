@@ -1,4 +1,4 @@
-import { ADDRESS_PATTERN } from "../../access/address.js";
+import { ADDRESS_PATTERN } from "../../access/kernel.js";
 import { runtimeSchema, type InputOf } from "../../shared/validation/index.js";
 import { TEMPLATE_ID } from "../ids.js";
 import type { Query } from "../query.js";

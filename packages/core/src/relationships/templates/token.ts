@@ -1,6 +1,6 @@
-import { authorize } from "../../access/authorize.js";
-import { newSecretKey } from "../../access/credentials.js";
-import type { Principal } from "../../access/principal.js";
+import { authorize } from "../../access/kernel.js";
+import { newSecretKey } from "../../access/kernel.js";
+import type { Principal } from "../../access/kernel.js";
 import type { CoreDeps } from "../../deps.js";
 import { newEvent } from "../../events/new-event.js";
 import { parseInput } from "../../shared/validation/index.js";
