@@ -3,7 +3,7 @@ import type { CoreDeps } from "../deps.js";
 import { notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import type { DomainEvent } from "../events/event.js";
-import { parseInput } from "../shared/validate.js";
+import { parseInput } from "../shared/validation/index.js";
 import type { AccountStatus } from "./account.js";
 import type { User } from "./user.js";
 
