@@ -1,7 +1,7 @@
 import type { CreatedAccount } from "@idhub/core";
 import { openDatabase } from "@idhub/db";
 import { loadConfig } from "../../src/config.js";
-import { coreFor } from "../../src/core.js";
+import { coreFor } from "../../src/production-core.js";
 
 /** Creates accounts directly in a database that server processes serve (as `idhub account create` would). */
 export async function createAccounts(databaseUrl: string, names: string[]): Promise<CreatedAccount[]> {
