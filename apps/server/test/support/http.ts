@@ -44,3 +44,21 @@ export function httpClient(baseUrl: string): HttpClient {
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
 }
+
+/**
+ * `fetch` for tests that need the raw Response (streams, headers only): the answer is checked
+ * against the committed OpenAPI document like every reply of httpClient.
+ */
+export async function contractFetch(url: string, init?: RequestInit): Promise<Response> {
+  const response = await fetch(url, init);
+  const text = await response.clone().text();
+  let body: unknown = text;
+  try {
+    if (text !== "") body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  const { pathname, search } = new URL(url);
+  expectContract({ method: init?.method ?? "GET", path: pathname + search, status: response.status, headers: response.headers, body });
+  return response;
+}
