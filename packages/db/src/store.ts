@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { invalid, type Repositories, type Store } from "@idhub/core";
+import { invalid, type NewEvent, type Repositories, type Store } from "@idhub/core";
 import {
   sql,
   type Kysely,
@@ -10,6 +10,8 @@ import {
   type RootOperationNode,
   type UnknownRow,
 } from "kysely";
+import { credentialCache, type CredentialCacheOptions } from "./credential-cache.js";
+import { groupCommitter, type Member } from "./group-commit.js";
 import { accountRepository } from "./repositories/accounts.js";
 import { eventRepository } from "./repositories/events.js";
 import { identityRepository } from "./repositories/identities.js";
@@ -72,8 +74,39 @@ const rethrow = (error: unknown): never => {
 
 const translatorFor = (dialect: SqlDialect) => (dialect === "postgres" ? unstorableTextIsInvalid : rethrow);
 
+/** What a committed transaction changed, for listeners (credential cache, change notifications). */
+export interface CommittedChange {
+  /** Some use case in it used an access repository (accounts, users, roles, secrets). */
+  accessChanged: boolean;
+  /** The events its use cases appended, in order. */
+  events: readonly NewEvent[];
+}
+
+/** Core's Store plus the hooks of this package's commit path. */
+export interface DbStore extends Store {
+  /**
+   * Called after every commit, before the callers of the committed use cases are answered. The one
+   * place to hang work on commits (e.g. change-feed notifications). Returns an unsubscribe function.
+   */
+  onCommit(listener: (change: CommittedChange) => void): () => void;
+  /** Empties the authentication cache (see credential-cache.ts); for access changes made outside the store. */
+  invalidateCredentials(): void;
+}
+
+export interface StoreOptions {
+  guardTransactions: boolean;
+  /** Transaction groups running at once (see group-commit.ts): 1 on SQLite, the pool size on PostgreSQL. */
+  maxGroups: number;
+  /** The authentication cache's cross-process staleness rule (see credential-cache.ts). */
+  credentials: CredentialCacheOptions;
+}
+
+/** Members per group: 50 connections or a tRPC batch of 50 fit in one, and no group holds its locks long. */
+const MAX_GROUP_SIZE = 64;
+
 /**
- * Core's Store over Kysely.
+ * Core's Store over Kysely, with group commit (group-commit.ts) and the authentication cache
+ * (credential-cache.ts).
  *
  * Inside `transaction(work)`, use the `tx` repositories only — never `store.read` nor a nested
  * `store.transaction`. On SQLite there is one connection, held by the open transaction, so such a
@@ -87,39 +120,102 @@ const translatorFor = (dialect: SqlDialect) => (dialect === "postgres" ? unstora
  * promise in the process, plus a plugin pass on every query — measured as a large part of the
  * server's CPU per request.
  */
-export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: { guardTransactions: boolean }): Store {
-  return options.guardTransactions ? guardedStore(db, dialect) : plainStore(db, dialect);
-}
-
-function plainStore(db: Kysely<DB>, dialect: SqlDialect): Store {
+export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreOptions): DbStore {
   const translate = translatorFor(dialect);
+  const guard = options.guardTransactions ? transactionGuard() : undefined;
+  const plainDb = guard ? db.withPlugin(new RefuseInsideTransaction(guard.inTransaction)) : db;
+  const listeners = new Set<(change: CommittedChange) => void>();
+  const credentials = credentialCache(options.credentials);
+
+  const committed = (members: readonly Member[]) => {
+    if (members.length === 0) return;
+    const change: CommittedChange = {
+      accessChanged: members.some((m) => m.touchedAccess),
+      events: members.flatMap((m) => m.events as NewEvent[]),
+    };
+    if (change.accessChanged) credentials.invalidate();
+    for (const listener of listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure must not turn a committed write into an error for its caller.
+      }
+    }
+  };
+
+  const grouped = groupCommitter<Repositories>(db, {
+    maxGroups: options.maxGroups,
+    maxGroupSize: MAX_GROUP_SIZE,
+    bind: (trx) => repositories(trx, dialect),
+    async runMember(work, tx, member) {
+      try {
+        const tracked = tracking(tx, member);
+        return await (guard ? guard.run(() => work(tracked)) : work(tracked));
+      } catch (error) {
+        return translate(error);
+      }
+    },
+    committed,
+  });
+
+  const read = repositories(plainDb, dialect);
+  const load = read.secrets.findOwnerByHash.bind(read.secrets);
+  read.secrets = { ...read.secrets, findOwnerByHash: (hash) => credentials.findOwnerByHash(hash, load) };
+
   return {
-    read: dialect === "postgres" ? translatingErrors(repositories(db, dialect), translate) : repositories(db, dialect),
-    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, dialect))).catch(translate),
+    read: dialect === "postgres" ? translatingErrors(read, translate) : read,
+    transaction(work) {
+      if (guard?.inTransaction()) return Promise.reject(misuse("store.transaction"));
+      return grouped(work);
+    },
     async ping() {
-      await sql`select 1`.execute(db);
+      await sql`select 1`.execute(plainDb);
       return true;
     },
+    onCommit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    invalidateCredentials: credentials.invalidate,
   };
 }
 
-function guardedStore(db: Kysely<DB>, dialect: SqlDialect): Store {
-  // Marks the async context of a running transaction callback; `open` is cleared at the end so
-  // work merely started inside (and outliving) the transaction is not refused afterwards.
-  const scope = new AsyncLocalStorage<{ open: boolean }>();
-  const inTransaction = () => scope.getStore()?.open === true;
-  const plain = plainStore(db.withPlugin(new RefuseInsideTransaction(inTransaction)), dialect);
+const ACCESS_REPOSITORIES = ["accounts", "users", "roles", "secrets"] as const;
 
+/** The transaction's repositories as one member sees them: its access use and its events are noted. */
+function tracking(tx: Repositories, member: Member): Repositories {
+  const seen: Repositories = { ...tx };
+  for (const name of ACCESS_REPOSITORIES) seen[name] = noting(tx[name], () => (member.touchedAccess = true)) as never;
+  seen.events = {
+    ...tx.events,
+    append(events) {
+      member.events.push(...events);
+      return tx.events.append(events);
+    },
+  };
+  return seen;
+}
+
+function noting<R extends object>(repository: R, note: () => void): R {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(repository)) {
+    wrapped[name] = typeof method === "function" ? (...args: unknown[]) => (note(), method.apply(repository, args)) : method;
+  }
+  return wrapped as R;
+}
+
+/**
+ * Marks the async context of a running transaction callback; `open` is cleared at the end so work
+ * merely started inside (and outliving) the transaction is not refused afterwards.
+ */
+function transactionGuard() {
+  const scope = new AsyncLocalStorage<{ open: boolean }>();
   return {
-    read: plain.read,
-    ping: plain.ping,
-    async transaction(work) {
-      if (inTransaction()) throw misuse("store.transaction");
+    inTransaction: () => scope.getStore()?.open === true,
+    async run<T>(work: () => Promise<T>): Promise<T> {
       const state = { open: true };
       try {
-        return await scope.run(state, () => db.transaction().execute((trx) => work(repositories(trx, dialect))));
-      } catch (error) {
-        return translatorFor(dialect)(error);
+        return await scope.run(state, work);
       } finally {
         state.open = false;
       }

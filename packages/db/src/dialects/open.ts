@@ -1,9 +1,8 @@
 import type { Kysely } from "kysely";
-import type { Store } from "@idhub/core";
 import { migrateToLatest } from "../migrations/index.js";
 import type { DB, SqlDialect } from "../schema.js";
-import { createStore } from "../store.js";
-import { openPostgres } from "./postgres.js";
+import { createStore, type DbStore } from "../store.js";
+import { openPostgres, PG_POOL_SIZE } from "./postgres.js";
 import { openSqlite } from "./sqlite.js";
 
 export interface OpenOptions {
@@ -20,8 +19,8 @@ export interface OpenOptions {
 
 export interface Database {
   readonly dialect: SqlDialect;
-  /** Core's storage port. */
-  readonly store: Store;
+  /** Core's storage port, plus the commit hook and the authentication cache's invalidation (see store.ts). */
+  readonly store: DbStore;
   /** The raw Kysely instance, for this package's tests and tooling; use cases go through `store`. */
   readonly db: Kysely<DB>;
   /** Applies pending migrations; a no-op when there are none. */
@@ -38,15 +37,23 @@ export const DEFAULT_DATABASE_URL = "file:./data/idhub.sqlite";
  */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const dialect = dialectOf(url);
-  const db =
-    dialect === "sqlite"
-      ? openSqlite(url, { sync: options.sqliteSync })
-      : openPostgres(url, { schema: options.pgSchema });
+  const guardTransactions = options.guardTransactions ?? false;
+  let db: Kysely<DB>;
+  let store: DbStore;
+  if (dialect === "sqlite") {
+    const sqlite = openSqlite(url, { sync: options.sqliteSync });
+    db = sqlite.db;
+    // One connection: one transaction group at a time. Other processes' commits are seen per look-up.
+    store = createStore(db, dialect, { guardTransactions, maxGroups: 1, credentials: { maxAgeMs: Infinity, changedElsewhere: sqlite.changedElsewhere } });
+  } else {
+    db = openPostgres(url, { schema: options.pgSchema });
+    store = createStore(db, dialect, { guardTransactions, maxGroups: PG_POOL_SIZE, credentials: { maxAgeMs: 1000 } });
+  }
   let closing: Promise<void> | undefined;
   return {
     dialect,
     db,
-    store: createStore(db, dialect, { guardTransactions: options.guardTransactions ?? false }),
+    store,
     migrate: () => migrateToLatest(db, dialect),
     close: () => (closing ??= db.destroy()),
   };

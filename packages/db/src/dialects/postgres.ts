@@ -21,8 +21,11 @@ const types = {
   },
 } as pg.CustomTypesConfig; // @types/pg declares an overload set; this one function serves them all
 
+/** pg's default pool size, stated: the store runs at most this many transaction groups at once. */
+export const PG_POOL_SIZE = 10;
+
 export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<DB> {
-  const pool = new pg.Pool({ connectionString: url, types, ...searchPath(url, options.schema) });
+  const pool = new pg.Pool({ connectionString: url, types, max: PG_POOL_SIZE, ...searchPath(url, options.schema) });
   // An idle client that loses its connection (server restart, network) is dropped by the pool and
   // replaced on the next checkout; without a listener, node would crash on the 'error' event.
   pool.on("error", () => {});

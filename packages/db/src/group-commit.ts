@@ -1,0 +1,147 @@
+import { isDomainError } from "@idhub/core";
+import { CompiledQuery, type Kysely } from "kysely";
+import type { DB } from "./schema.js";
+
+/**
+ * Group commit: the write use cases that arrive in the same event-loop turn share one database
+ * transaction, each in its own savepoint.
+ *
+ * Why: on SQLite the commit (and with `synchronous=FULL` its fsync) is most of what a small write
+ * costs, and there is one connection anyway, so use cases already run one after another; sharing
+ * the commit divides its price by the group size. On PostgreSQL it cuts the commits (WAL flushes)
+ * the same way.
+ *
+ * Guarantees, each as if the use case had run alone:
+ * - a use case that throws rolls back to its savepoint: only its own writes disappear, the other
+ *   members commit, and its caller gets its own error;
+ * - no caller is answered before the shared transaction has committed (a failed commit fails every
+ *   member of the group with that error);
+ * - an unexpected (non-domain) failure inside a group of several — e.g. a PostgreSQL deadlock that
+ *   only the sharing made possible — is not reported: that use case is run again alone, in a
+ *   transaction of its own, and its caller gets that outcome.
+ *
+ * Members run one after another inside the group (one connection), in arrival order. On SQLite one
+ * group runs at a time (use cases arriving meanwhile form the next group); on PostgreSQL up to
+ * `maxGroups` groups run side by side on their own pooled connections.
+ */
+export interface GroupCommitOptions<Tx> {
+  /** Groups running at the same time: 1 on SQLite (one connection), the pool size on PostgreSQL. */
+  maxGroups: number;
+  /** Cap on members per group, so one group does not hold its locks for too long. */
+  maxGroupSize: number;
+  /** The repositories of a transaction (built once per group). */
+  bind(trx: Kysely<DB>): Tx;
+  /** Runs one member's work; the store wraps it (transaction guard, change tracking). */
+  runMember<T>(work: (tx: Tx) => Promise<T>, tx: Tx, member: Member): Promise<T>;
+  /** Called once per committed transaction with its successful members. */
+  committed(members: readonly Member[]): void;
+}
+
+/** What the store learns about one member while it runs (see store.ts). */
+export interface Member {
+  /** The member used an access repository (accounts, users, roles, secrets). */
+  touchedAccess: boolean;
+  /** Events the member appended. */
+  events: unknown[];
+}
+
+interface Pending<Tx> {
+  work: (tx: Tx) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown; member: Member } | { ok: false; error: unknown; member: Member };
+
+const SAVEPOINT = CompiledQuery.raw("savepoint member");
+const RELEASE = CompiledQuery.raw("release savepoint member");
+const ROLLBACK_TO = CompiledQuery.raw("rollback to savepoint member");
+
+const newMember = (): Member => ({ touchedAccess: false, events: [] });
+
+export function groupCommitter<Tx>(db: Kysely<DB>, options: GroupCommitOptions<Tx>) {
+  const pending: Pending<Tx>[] = [];
+  let scheduled = false;
+  let running = 0;
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // setImmediate, not a microtask: every request parsed in this I/O phase gets to join.
+    setImmediate(drain);
+  };
+
+  function drain() {
+    scheduled = false;
+    while (pending.length > 0 && running < options.maxGroups) {
+      const group = pending.splice(0, options.maxGroupSize);
+      running++;
+      void runGroup(group).finally(() => {
+        running--;
+        // Whatever arrived while this group held the connection forms the next group.
+        if (pending.length > 0) schedule();
+      });
+    }
+  }
+
+  async function runGroup(group: Pending<Tx>[]): Promise<void> {
+    if (group.length === 1) return runAlone(group[0]!);
+    let outcomes: Outcome[];
+    try {
+      outcomes = await db.transaction().execute(async (trx) => {
+        const tx = options.bind(trx);
+        const results: Outcome[] = [];
+        for (const job of group) results.push(await runInSavepoint(trx, tx, job));
+        return results;
+      });
+    } catch (error) {
+      // Begin or commit failed: nothing of the group is stored.
+      for (const job of group) job.reject(error);
+      return;
+    }
+    options.committed(outcomes.filter((o) => o.ok).map((o) => o.member));
+    const retries: Pending<Tx>[] = [];
+    outcomes.forEach((outcome, i) => {
+      const job = group[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else if (isDomainError(outcome.error)) job.reject(outcome.error);
+      else retries.push(job);
+    });
+    for (const job of retries) await runAlone(job);
+  }
+
+  async function runInSavepoint(trx: Kysely<DB>, tx: Tx, job: Pending<Tx>): Promise<Outcome> {
+    const member = newMember();
+    await trx.executeQuery(SAVEPOINT);
+    try {
+      const value = await options.runMember(job.work, tx, member);
+      await trx.executeQuery(RELEASE);
+      return { ok: true, value, member };
+    } catch (error) {
+      // Undoes this member's writes only (and on PostgreSQL clears an aborted statement).
+      await trx.executeQuery(ROLLBACK_TO);
+      await trx.executeQuery(RELEASE);
+      return { ok: false, error, member };
+    }
+  }
+
+  async function runAlone(job: Pending<Tx>): Promise<void> {
+    const member = newMember();
+    let value: unknown;
+    try {
+      value = await db.transaction().execute((trx) => options.runMember(job.work, options.bind(trx), member));
+    } catch (error) {
+      job.reject(error);
+      return;
+    }
+    options.committed([member]);
+    job.resolve(value);
+  }
+
+  return function transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      schedule();
+    });
+  };
+}
