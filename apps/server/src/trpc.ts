@@ -38,7 +38,7 @@ export function trpcSurface(logger: Logger): Surface {
  * limit and handed on as bytes. Returns undefined when it is too large.
  */
 async function bounded(request: Request): Promise<Request | undefined> {
-  if (request.body === null || request.headers.has("content-length")) return request;
+  if (request.headers.has("content-length") || request.body === null) return request;
   const bytes = await readLimited(request, TRPC_MAX_BODY);
   if (bytes === undefined) return undefined;
   return new Request(request.url, { method: request.method, headers: request.headers, body: bytes });
