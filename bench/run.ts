@@ -22,7 +22,8 @@ import { loadTool, wrkVersion } from "./harness/load.js";
 import { busyPercent } from "./harness/machine.js";
 import { compare, median, type Settings, type Side } from "./harness/measure.js";
 import { formatProfile, summarizeProfile } from "./harness/profile.js";
-import { formatTable, summarize, type CaseReport } from "./harness/report.js";
+import { addPeerRatios, formatTable, summarize, type CaseReport } from "./harness/report.js";
+import { PEER_CASE } from "./cases/peer.js";
 import { BENCH_DIR, killAllChildren, spawnServer, type ServerHandle } from "./harness/server-process.js";
 
 const { values: args } = parseArgs({
@@ -269,7 +270,22 @@ try {
     log(`${def.title}: starting`);
     const dir = mkdtempSync(join(root, `${def.name}-`));
     const servers: ServerHandle[] = [];
-    const ctx: CaseContext = { settings, dir, log, startIdhub: idhubStarter(dir, servers, args.profile === true) };
+    const ctx: CaseContext = {
+      settings,
+      dir,
+      log,
+      startIdhub: idhubStarter(dir, servers, args.profile === true),
+      async startPeer() {
+        const server = await spawnServer({
+          name: "peer",
+          entry: "servers/trpc-peer.ts",
+          logFile: join(dir, "peer.log"),
+          env: { BENCH_SQLITE_FILE: join(dir, "peer.sqlite") },
+        });
+        servers.push(server);
+        return server;
+      },
+    };
     let cleanup: (() => Promise<void>) | undefined;
     try {
       const prepared = await def.prepare(ctx);
@@ -320,6 +336,8 @@ try {
 }
 
 // --- report --------------------------------------------------------------------------------------
+
+addPeerRatios(reports, PEER_CASE);
 
 const output = [
   "",

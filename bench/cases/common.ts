@@ -30,6 +30,8 @@ export interface CaseContext {
   dir: string;
   log: (line: string) => void;
   startIdhub(opts: IdhubOptions): Promise<ServerHandle>;
+  /** The stock tRPC peer (servers/trpc-peer.ts) on a fresh SQLite file. */
+  startPeer(): Promise<ServerHandle>;
 }
 
 /** Which baseline a case is compared with, and which of quality.md's targets apply. */
