@@ -285,6 +285,11 @@ try {
         servers.push(server);
         return server;
       },
+      async startBaseline(file: string) {
+        const server = await spawnServer({ name: "case-baseline", entry: "servers/baseline.ts", logFile: join(dir, "baseline.log"), env: { BENCH_SQLITE_FILE: file } });
+        servers.push(server);
+        return server;
+      },
     };
     let cleanup: (() => Promise<void>) | undefined;
     try {
@@ -295,14 +300,15 @@ try {
         reports.push({ ...base, status: "skipped", reason: prepared.reason });
         log(`${def.title}: SKIPPED — ${prepared.reason}`);
       } else {
-        const baseline = baselineSides(baselineServer!)[def.baseline];
+        const baseline = prepared.baseline ?? baselineSides(baselineServer!)[def.baseline];
         const runs = await compare(baseline, prepared.side, settings);
         const report = summarize({
           ...base,
           items: prepared.side.items,
           runs,
-          coldStartMs: servers.map((s) => s.coldStartMs),
-          rssMbAfterLoad: servers.map((s) => s.rssMb() ?? Number.NaN),
+          // The servers under test (not a case's own baseline).
+          coldStartMs: servers.filter((s) => s.name !== "case-baseline").map((s) => s.coldStartMs),
+          rssMbAfterLoad: servers.filter((s) => s.name !== "case-baseline").map((s) => s.rssMb() ?? Number.NaN),
           ...(prepared.notes ? { notes: prepared.notes } : {}),
         });
         reports.push(report);

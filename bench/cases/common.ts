@@ -32,14 +32,16 @@ export interface CaseContext {
   startIdhub(opts: IdhubOptions): Promise<ServerHandle>;
   /** The stock tRPC peer (servers/trpc-peer.ts) on a fresh SQLite file. */
   startPeer(): Promise<ServerHandle>;
+  /** Another bare baseline server (servers/baseline.ts), on this SQLite file. */
+  startBaseline(file: string): Promise<ServerHandle>;
 }
 
 /** Which baseline a case is compared with, and which of quality.md's targets apply. */
 export type BaselineKind = "write" | "read";
-export type TargetSet = "write" | "batch" | "indicative" | "none";
+export type TargetSet = "write" | "batch" | "resolve" | "indicative" | "none";
 
 export type Prepared =
-  | { kind: "ready"; side: Side; notes?: string[]; cleanup?: () => Promise<void> }
+  | { kind: "ready"; side: Side; notes?: string[]; cleanup?: () => Promise<void>; baseline?: Side }
   | { kind: "skip"; reason: string; cleanup?: () => Promise<void> };
 
 export interface BenchCase {

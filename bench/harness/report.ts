@@ -79,6 +79,10 @@ export function summarize(report: CaseReport): CaseReport {
   if (report.targets === "write" || report.targets === "indicative") {
     // quality.md, cases 1–2: ≥ 0.6 of the baseline's req/s, ≤ 1.7× its CPU µs/req, p99 ≤ 3× its p99.
     verdicts = { throughput: verdict(ratios.throughput, "≥", 0.6), cpu: verdict(ratios.cpu, "≤", 1.7), p99: verdict(ratios.p99, "≤", 3) };
+  } else if (report.targets === "resolve") {
+    // quality.md, case 4: ≥ 0.5 of the point read's throughput; p99 ≤ 5 ms (absolute, shown in the p99 column).
+    const p99 = stats(subject, items).p99Ms;
+    verdicts = { throughput: verdict(ratios.throughput, "≥", 0.5), p99: { ...verdict(p99, "≤", 5), target: "≤ 5 ms abs" } };
   } else if (report.targets === "batch") {
     // quality.md, case 3 batched: ≥ 1.5× the baseline in upserts/s.
     verdicts = { throughput: verdict(ratios.throughput, "≥", 1.5) };
@@ -148,7 +152,7 @@ export function formatTable(reports: CaseReport[]): string {
     lines.push(
       `${pad(r.title, W)} ${padL(num(c.throughput), 9)} ${padL(num(c.p50Ms, 2), 7)} ${padL(num(c.p99Ms, 2), 7)} ${padL(num(c.cpuUs), 7)} ${padL(num(rss), 6)}  ` +
         `${pad(ratioCell(r.ratios?.throughput, r.verdicts?.throughput, indicative), 23)} ${pad(ratioCell(r.ratios?.cpu, r.verdicts?.cpu, indicative), 23)} ` +
-        `${pad(ratioCell(r.ratios?.p99, r.verdicts?.p99, indicative), 21)} ` +
+        `${pad(ratioCell(r.targets === "resolve" ? r.verdicts?.p99?.ratio : r.ratios?.p99, r.verdicts?.p99, indicative), 21)} ` +
         `${pad(r.peerRatio ? ratioCell(r.peerRatio.ratio, r.peerRatio.target ? r.peerRatio : undefined, indicative) : "—", 19)}`,
     );
     lines.push(
