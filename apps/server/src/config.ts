@@ -11,6 +11,9 @@ export interface Config {
   sqliteSync: "normal" | "full";
   logLevel: LogLevel;
   nodeEnv: "development" | "production" | "test";
+  /** Events older than this many milliseconds are pruned; undefined keeps everything. */
+  eventsRetentionMs: number | undefined;
+
   /** Browser origins allowed to call the API (CORS); empty = none, `["*"]` = any. */
   corsOrigins: readonly string[];
   /** Port of the Prometheus `/metrics` listener; undefined = no metrics at all (the default). */
@@ -24,6 +27,14 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 // The address host must keep addresses valid references for IdentityMetadata (domain.md).
 const ADDRESS_HOST = /^((([A-Za-z0-9]+(-[A-Za-z0-9]+)*)\.)+[a-z]{2,}|localhost)$/;
+
+const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `30d`, `12h`, `90m`, `3600s` → milliseconds. */
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]{0,6}[smhd]$/, "must be a positive duration such as 30d, 12h, 90m or 3600s")
+  .transform((text) => Number(text.slice(0, -1)) * DURATION_UNITS_MS[text.at(-1) as keyof typeof DURATION_UNITS_MS]);
 
 // `scheme://host[:port]` exactly as a browser sends it in Origin (no path, no trailing slash).
 const ORIGIN = /^https?:\/\/[^/\s,]+$/;
@@ -51,6 +62,7 @@ const schema = z.object({
   IDHUB_SQLITE_SYNC: z.enum(["normal", "full"], { error: "must be normal or full" }).default("normal"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
+  IDHUB_EVENTS_RETENTION: duration.optional(),
   IDHUB_CORS_ORIGINS: corsOrigins,
   IDHUB_METRICS_PORT: z.coerce
     .number({ error: "must be a number" })
@@ -86,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteSync: e.IDHUB_SQLITE_SYNC,
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
+    eventsRetentionMs: e.IDHUB_EVENTS_RETENTION,
     corsOrigins: e.IDHUB_CORS_ORIGINS,
     metricsPort: e.IDHUB_METRICS_PORT,
     metricsToken: e.IDHUB_METRICS_TOKEN,

@@ -3,7 +3,7 @@ import { createCore, LoginThrottle, systemClock, type Core } from "@idhub/core";
 import type { Database } from "@idhub/db";
 import type { Config } from "./config.js";
 
-/** The production wiring of core: real clock, random UUIDs, the configured address host. */
+/** The production wiring of core: real clock, random UUIDs, the configured address host, the database's feed signal. */
 export function coreFor(database: Database, config: Pick<Config, "addressHost">): Core {
   return createCore({
     store: database.store,
@@ -11,5 +11,6 @@ export function coreFor(database: Database, config: Pick<Config, "addressHost">)
     ids: { uuid: () => randomUUID() },
     config: { addressHost: config.addressHost },
     throttle: new LoginThrottle(systemClock),
+    feed: database.feed,
   });
 }

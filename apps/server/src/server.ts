@@ -10,6 +10,7 @@ import type { Config } from "./config.js";
 import { coreFor } from "./core.js";
 import { createLogger } from "./logger.js";
 import { startMetrics, type MetricsEndpoint } from "./metrics/endpoint.js";
+import { scheduleRetention } from "./retention.js";
 
 export interface StartOptions {
   config: Config;
@@ -59,6 +60,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       publicMetricsToken: metrics?.onPublicPort ? config.metricsToken : undefined,
     });
     const server = await listen(app.fetch, config);
+    const stopRetention = config.eventsRetentionMs ? scheduleRetention(core, config.eventsRetentionMs, logger) : () => {};
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     const metricsUrl = metrics?.onPublicPort ? `${url}/metrics` : metrics?.url;
@@ -66,7 +68,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
     let closing: Promise<void> | undefined;
     const close = () =>
-      (closing ??= closeGracefully(server, opts.shutdownGraceMs ?? 10_000)
+      (closing ??= endBackgroundWork(core, stopRetention)
+        .then(() => closeGracefully(server, opts.shutdownGraceMs ?? 10_000))
         .finally(() => metrics?.close())
         .finally(() => database.close())
         .then(() => {
@@ -78,6 +81,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     await database.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Before connections drain: stop retention and end every change-feed stream (each ends with a
+ * retryable error, so subscribers reconnect — to another process, or to this one restarted — and
+ * resume from their last event). Open streams would otherwise hold the server open until the grace ends.
+ */
+async function endBackgroundWork(core: Core, stopRetention: () => void): Promise<void> {
+  stopRetention();
+  core.events.closeSubscriptions();
 }
 
 type Fetch = Parameters<typeof createAdaptorServer>[0]["fetch"];

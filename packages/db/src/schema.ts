@@ -75,6 +75,12 @@ export interface EventsTable {
   data: string;
 }
 
+/** Per account, the highest seq retention has deleted (see migration 0004). */
+export interface EventPruneMarksTable {
+  account: string;
+  through_seq: number;
+}
+
 export interface TwinsTable {
   id: string;
   owner: string;
@@ -184,6 +190,7 @@ export interface DB {
   secrets: SecretsTable;
   secret_pins: SecretPinsTable;
   events: EventsTable;
+  event_prune_marks: EventPruneMarksTable;
   twins: TwinsTable;
   identities: IdentitiesTable;
   relationship_templates: RelationshipTemplatesTable;

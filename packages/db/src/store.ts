@@ -13,7 +13,7 @@ import {
 import { credentialCache, type CredentialCacheOptions } from "./credential-cache.js";
 import { groupCommitter, type Member } from "./group-commit.js";
 import { accountRepository } from "./repositories/accounts.js";
-import { eventRepository } from "./repositories/events.js";
+import { eventRepository, type OnAppended } from "./repositories/events.js";
 import { identityRepository } from "./repositories/identities.js";
 import { identityMetadataRepository } from "./repositories/identity-metadata.js";
 import { relationshipTemplateRepository } from "./repositories/relationship-templates.js";
@@ -24,14 +24,17 @@ import { twinRepository } from "./repositories/twins.js";
 import { userRepository } from "./repositories/users.js";
 import type { DB, SqlDialect } from "./schema.js";
 
-/** Every repository bound to one executor: the plain connection(s) or one transaction. */
-export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories {
+/**
+ * Every repository bound to one executor: the plain connection(s) or one transaction.
+ * `onAppended` hears which accounts' feeds an events append grew.
+ */
+export function repositories(db: Kysely<DB>, dialect: SqlDialect, onAppended?: OnAppended): Repositories {
   return {
     accounts: accountRepository(db),
     roles: roleRepository(db),
     users: userRepository(db),
     secrets: secretRepository(db),
-    events: eventRepository(db, dialect),
+    events: eventRepository(db, dialect, onAppended),
     twins: twinRepository(db, dialect),
     identities: identityRepository(db),
     relationshipTemplates: relationshipTemplateRepository(db),
@@ -99,6 +102,8 @@ export interface StoreOptions {
   maxGroups: number;
   /** The authentication cache's cross-process staleness rule (see credential-cache.ts). */
   credentials: CredentialCacheOptions;
+  /** Told, after commit, which accounts' feeds a transaction grew (the change feed's wake-up). */
+  onCommitted?: ((accounts: Iterable<string>) => void) | undefined;
 }
 
 /** Members per group: 50 connections or a tRPC batch of 50 fit in one, and no group holds its locks long. */
@@ -127,6 +132,8 @@ export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreO
   const listeners = new Set<(change: CommittedChange) => void>();
   const credentials = credentialCache(options.credentials);
 
+  // The store's one commit path: every committed transaction (group) passes here, before any of
+  // its callers is answered. Rolled-back members are not in `members`.
   const committed = (members: readonly Member[]) => {
     if (members.length === 0) return;
     const change: CommittedChange = {
@@ -134,7 +141,9 @@ export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreO
       events: members.flatMap((m) => m.events as NewEvent[]),
     };
     if (change.accessChanged) credentials.invalidate();
-    for (const listener of listeners) {
+    const feed = options.onCommitted;
+    const all = feed && change.events.length > 0 ? [(c: CommittedChange) => feed(new Set(c.events.map((e) => e.account))), ...listeners] : listeners;
+    for (const listener of all) {
       try {
         listener(change);
       } catch {
@@ -158,7 +167,8 @@ export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreO
     committed,
   });
 
-  const read = repositories(plainDb, dialect);
+  // Outside a transaction an append commits by itself: the feed is told straight away.
+  const read = repositories(plainDb, dialect, options.onCommitted);
   const load = read.secrets.findOwnerByHash.bind(read.secrets);
   read.secrets = { ...read.secrets, findOwnerByHash: (hash) => credentials.findOwnerByHash(hash, load) };
 

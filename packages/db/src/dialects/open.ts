@@ -1,9 +1,13 @@
 import type { Kysely } from "kysely";
+import type { FeedSignal } from "@idhub/core";
+import { LocalFeed } from "../feed/local-feed.js";
+import { listenPostgres } from "../feed/postgres-listener.js";
+import { watchSqliteFile } from "../feed/sqlite-watcher.js";
 import { migrateToLatest } from "../migrations/index.js";
 import type { DB, SqlDialect } from "../schema.js";
 import { createStore, type DbStore } from "../store.js";
-import { openPostgres, PG_POOL_SIZE } from "./postgres.js";
-import { openSqlite } from "./sqlite.js";
+import { connectionConfig, openPostgres, PG_POOL_SIZE } from "./postgres.js";
+import { openSqlite, sqlitePath } from "./sqlite.js";
 
 export interface OpenOptions {
   /** SQLite only: `synchronous` pragma, NORMAL by default (see SqliteOptions). */
@@ -15,12 +19,19 @@ export interface OpenOptions {
    * On for test databases; off in production, where the check would tax every promise.
    */
   guardTransactions?: boolean | undefined;
+  /** PostgreSQL only: how often the change feed's catch-up read runs (default 1 s). */
+  feedCatchUpMs?: number | undefined;
 }
 
 export interface Database {
   readonly dialect: SqlDialect;
   /** Core's storage port, plus the commit hook and the authentication cache's invalidation (see store.ts). */
   readonly store: DbStore;
+  /**
+   * The change feed's wake-up for this process: this process's commits at once, other processes'
+   * on the same database within about a second. Its listener starts with the first watcher.
+   */
+  readonly feed: FeedSignal;
   /** The raw Kysely instance, for this package's tests and tooling; use cases go through `store`. */
   readonly db: Kysely<DB>;
   /** Applies pending migrations; a no-op when there are none. */
@@ -37,25 +48,34 @@ export const DEFAULT_DATABASE_URL = "file:./data/idhub.sqlite";
  */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const dialect = dialectOf(url);
-  const guardTransactions = options.guardTransactions ?? false;
-  let db: Kysely<DB>;
-  let store: DbStore;
-  if (dialect === "sqlite") {
-    const sqlite = openSqlite(url, { sync: options.sqliteSync });
-    db = sqlite.db;
-    // One connection: one transaction group at a time. Other processes' commits are seen per look-up.
-    store = createStore(db, dialect, { guardTransactions, maxGroups: 1, credentials: { maxAgeMs: Infinity, changedElsewhere: sqlite.changedElsewhere } });
-  } else {
-    db = openPostgres(url, { schema: options.pgSchema });
-    store = createStore(db, dialect, { guardTransactions, maxGroups: PG_POOL_SIZE, credentials: { maxAgeMs: 1000 } });
-  }
+  const sqlite = dialect === "sqlite" ? openSqlite(url, { sync: options.sqliteSync }) : undefined;
+  const db = sqlite?.db ?? openPostgres(url, { schema: options.pgSchema });
+  const feed = new LocalFeed(
+    dialect === "postgres"
+      ? listenPostgres(connectionConfig(url, { schema: options.pgSchema }), db, { catchUpMs: options.feedCatchUpMs })
+      : sqlitePath(url) === ":memory:"
+        ? undefined // no other process can open it
+        : watchSqliteFile(db),
+  );
   let closing: Promise<void> | undefined;
   return {
     dialect,
     db,
-    store,
+    store: createStore(db, dialect, {
+      guardTransactions: options.guardTransactions ?? false,
+      onCommitted: (accounts) => feed.committed(accounts),
+      // SQLite: one connection, one transaction group at a time; other processes' commits are seen
+      // per look-up. PostgreSQL: a group per pooled connection; cached credentials live ≤ 1 s.
+      ...(sqlite
+        ? { maxGroups: 1, credentials: { maxAgeMs: Infinity, changedElsewhere: sqlite.changedElsewhere } }
+        : { maxGroups: PG_POOL_SIZE, credentials: { maxAgeMs: 1000 } }),
+    }),
+    feed,
     migrate: () => migrateToLatest(db, dialect),
-    close: () => (closing ??= db.destroy()),
+    close: () => {
+      feed.close();
+      return (closing ??= db.destroy());
+    },
   };
 }
 

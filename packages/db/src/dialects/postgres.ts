@@ -24,8 +24,15 @@ const types = {
 /** pg's default pool size, stated: the store runs at most this many transaction groups at once. */
 export const PG_POOL_SIZE = 10;
 
+/** How to connect, for the pool and for the change feed's LISTEN connection alike. */
+export const connectionConfig = (url: string, options: PostgresOptions = {}): pg.ClientConfig => ({
+  connectionString: url,
+  types,
+  ...searchPath(url, options.schema),
+});
+
 export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<DB> {
-  const pool = new pg.Pool({ connectionString: url, types, max: PG_POOL_SIZE, ...searchPath(url, options.schema) });
+  const pool = new pg.Pool({ ...connectionConfig(url, options), max: PG_POOL_SIZE });
   // An idle client that loses its connection (server restart, network) is dropped by the pool and
   // replaced on the next checkout; without a listener, node would crash on the 'error' event.
   pool.on("error", () => {});
