@@ -123,6 +123,7 @@ function idhubStarter(dir: string, servers: ServerHandle[], profile: boolean) {
         NODE_ENV: "production",
         BENCH_ACCOUNTS: String(opts.accounts ?? 1),
         BENCH_TMP_DIR: dir,
+        ...opts.env,
       },
       // Default file names (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile): every thread writes its
       // own profile (tsx's module hooks run in a loader thread), so a fixed name would be overwritten.
@@ -275,18 +276,8 @@ try {
       dir,
       log,
       startIdhub: idhubStarter(dir, servers, args.profile === true),
-      async startPeer() {
-        const server = await spawnServer({
-          name: "peer",
-          entry: "servers/trpc-peer.ts",
-          logFile: join(dir, "peer.log"),
-          env: { BENCH_SQLITE_FILE: join(dir, "peer.sqlite") },
-        });
-        servers.push(server);
-        return server;
-      },
-      async startBaseline(file: string) {
-        const server = await spawnServer({ name: "case-baseline", entry: "servers/baseline.ts", logFile: join(dir, "baseline.log"), env: { BENCH_SQLITE_FILE: file } });
+      async startBare(name: string, entry: string, env: Record<string, string>) {
+        const server = await spawnServer({ name, entry, logFile: join(dir, `${name}.log`), env });
         servers.push(server);
         return server;
       },
@@ -343,6 +334,24 @@ try {
 
 // --- report --------------------------------------------------------------------------------------
 
+/** quality.md case 5: two processes ≥ 1.6× one (both as ratios to their bare pg baseline of the same run). */
+function scaleOutLine(all: CaseReport[]): string[] {
+  const one = all.find((r) => r.name === "5-pg-1proc" && r.status === "ran")?.ratios?.throughput;
+  const two = all.find((r) => r.name === "5-pg-2proc" && r.status === "ran")?.ratios?.throughput;
+  if (one === undefined || two === undefined) return [];
+  const ratio = two / one;
+  return [`PostgreSQL 2 processes / 1 process (one account, ratios to the bare pg baseline): ${ratio.toFixed(2)} — target ≥ 1.6 ${ratio >= 1.6 ? "PASS" : "BELOW"}`];
+}
+
+/** quality.md: with group commit, IDHUB_SQLITE_SYNC=full reaches ≥ 0.8 of the `normal` throughput (ratios to the same baseline). */
+function syncFullLine(all: CaseReport[]): string[] {
+  const normal = all.find((r) => r.name === "1-identity-metadata" && r.status === "ran")?.ratios?.throughput;
+  const full = all.find((r) => r.name === "1-identity-metadata-sync-full" && r.status === "ran")?.ratios?.throughput;
+  if (normal === undefined || full === undefined) return [];
+  const ratio = full / normal;
+  return [`IDHUB_SQLITE_SYNC=full / normal (case 1, ratios to baseline): ${ratio.toFixed(2)} — target ≥ 0.8 ${ratio >= 0.8 ? "PASS" : "BELOW"}`];
+}
+
 addPeerRatios(reports, PEER_CASE);
 
 const output = [
@@ -357,6 +366,8 @@ const output = [
   ...reports
     .filter((r) => r.rssMbAfterLoad?.length)
     .map((r) => `RSS after load, ${r.name}: ${r.rssMbAfterLoad!.map((mb) => `${mb.toFixed(0)} MB`).join(", ")} — target ≤ 250 MB ${Math.max(...r.rssMbAfterLoad!) <= 250 ? "PASS" : "BELOW"}`),
+  ...syncFullLine(reports),
+  ...scaleOutLine(reports),
   rules ? ("line" in rules ? rules.line : `rules: FAILED ${rules.error}`) : "",
   ...profiles.map((p) => `\n${p}`),
 ];

@@ -1,7 +1,7 @@
 /** All cases, in the order they run. */
 import type { BenchCase } from "./common.js";
 import { identitiesPatch } from "./identities.js";
-import { identityMetadata } from "./identity-metadata.js";
+import { identityMetadata, identityMetadataSyncFull } from "./identity-metadata.js";
 import { trpcPeer } from "./peer.js";
 import { pg1, pg2 } from "./postgres.js";
 import { resolve } from "./resolve.js";
@@ -9,4 +9,4 @@ import { patchUser, whoami } from "./smoke.js";
 import { trpcBatch, trpcSingle } from "./trpc.js";
 
 // The peer first (every case's "× peer" needs it); the smoke cases, which have no targets, last.
-export const CASES: BenchCase[] = [trpcPeer, identityMetadata, identitiesPatch, trpcSingle, trpcBatch, resolve, pg1, pg2, whoami, patchUser];
+export const CASES: BenchCase[] = [trpcPeer, identityMetadata, identitiesPatch, identityMetadataSyncFull, trpcSingle, trpcBatch, resolve, pg1, pg2, whoami, patchUser];

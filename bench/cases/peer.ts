@@ -4,6 +4,7 @@
  * report divides each case's ratio to the baseline by this one's, so "× peer" compares two ratios
  * of the same run (the same shared-machine conditions) rather than two absolute figures.
  */
+import { join } from "node:path";
 import { ready, json, type BenchCase } from "./common.js";
 import { KEYS, metadataBody } from "./identity-metadata.js";
 
@@ -15,7 +16,7 @@ export const trpcPeer: BenchCase = {
   baseline: "write",
   targets: "none",
   async prepare(ctx) {
-    const server = await ctx.startPeer();
+    const server = await ctx.startBare("peer", "servers/trpc-peer.ts", { BENCH_SQLITE_FILE: join(ctx.dir, "peer.sqlite") });
     const spec = {
       method: "POST",
       path: "/identityMetadata.upsert",

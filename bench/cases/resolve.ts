@@ -45,7 +45,7 @@ export const resolve: BenchCase = {
       notes.push(`seed reused from ${SEED_FILE}`);
     }
     const server = await ctx.startIdhub({ name: "case4", databaseUrl: `file:${SEED_FILE}` });
-    const baselineServer = await ctx.startBaseline(SEED_FILE);
+    const baselineServer = await ctx.startBare("case-baseline", "servers/baseline.ts", { BENCH_SQLITE_FILE: SEED_FILE });
     const me = accountsOf(server)[0]!;
     const spec = {
       method: "GET",

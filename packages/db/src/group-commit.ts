@@ -14,8 +14,13 @@ import type { DB } from "./schema.js";
  * Guarantees, each as if the use case had run alone:
  * - a use case that throws rolls back to its savepoint: only its own writes disappear, the other
  *   members commit, and its caller gets its own error;
- * - no caller is answered before the shared transaction has committed (a failed commit fails every
- *   member of the group with that error);
+ * - no caller is answered before the shared transaction has committed;
+ * - the members' events are appended together at the end of the group, just before the commit: one
+ *   statement instead of one per member, and on PostgreSQL the per-account feed lock the append
+ *   takes (repositories/events.ts) is held only for that statement and the commit, not while the
+ *   rest of the group runs;
+ * - when the group's transaction itself fails (begin, the events append, commit), nothing of it is
+ *   stored and every member is run again alone;
  * - an unexpected (non-domain) failure inside a group of several — e.g. a PostgreSQL deadlock that
  *   only the sharing made possible — is not reported: that use case is run again alone, in a
  *   transaction of its own, and its caller gets that outcome.
@@ -31,8 +36,13 @@ export interface GroupCommitOptions<Tx> {
   maxGroupSize: number;
   /** The repositories of a transaction (built once per group). */
   bind(trx: Kysely<DB>): Tx;
-  /** Runs one member's work; the store wraps it (transaction guard, change tracking). */
-  runMember<T>(work: (tx: Tx) => Promise<T>, tx: Tx, member: Member): Promise<T>;
+  /**
+   * Runs one member's work; the store wraps it (transaction guard, change tracking). `grouped`:
+   * it runs inside a group, whose events are appended together by `beforeCommit`.
+   */
+  runMember<T>(work: (tx: Tx) => Promise<T>, tx: Tx, member: Member, grouped: boolean): Promise<T>;
+  /** Last statements of a group's transaction, for its successful members (the events append). */
+  beforeCommit(tx: Tx, members: readonly Member[]): Promise<void>;
   /** Called once per committed transaction with its successful members. */
   committed(members: readonly Member[]): void;
 }
@@ -92,11 +102,14 @@ export function groupCommitter<Tx>(db: Kysely<DB>, options: GroupCommitOptions<T
         const tx = options.bind(trx);
         const results: Outcome[] = [];
         for (const job of group) results.push(await runInSavepoint(trx, tx, job));
+        await options.beforeCommit(tx, results.filter((o) => o.ok).map((o) => o.member));
         return results;
       });
-    } catch (error) {
-      // Begin or commit failed: nothing of the group is stored.
-      for (const job of group) job.reject(error);
+    } catch {
+      // Begin, the events append or commit failed: nothing of the group is stored. Whatever the
+      // cause (a deadlock only the sharing made possible, one member's unstorable event), each
+      // member runs again alone and its caller gets that outcome.
+      for (const job of group) await runAlone(job);
       return;
     }
     options.committed(outcomes.filter((o) => o.ok).map((o) => o.member));
@@ -114,7 +127,7 @@ export function groupCommitter<Tx>(db: Kysely<DB>, options: GroupCommitOptions<T
     const member = newMember();
     await trx.executeQuery(SAVEPOINT);
     try {
-      const value = await options.runMember(job.work, tx, member);
+      const value = await options.runMember(job.work, tx, member, true);
       await trx.executeQuery(RELEASE);
       return { ok: true, value, member };
     } catch (error) {
@@ -129,7 +142,7 @@ export function groupCommitter<Tx>(db: Kysely<DB>, options: GroupCommitOptions<T
     const member = newMember();
     let value: unknown;
     try {
-      value = await db.transaction().execute((trx) => options.runMember(job.work, options.bind(trx), member));
+      value = await db.transaction().execute((trx) => options.runMember(job.work, options.bind(trx), member, false));
     } catch (error) {
       job.reject(error);
       return;

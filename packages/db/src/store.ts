@@ -156,13 +156,17 @@ export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreO
     maxGroups: options.maxGroups,
     maxGroupSize: MAX_GROUP_SIZE,
     bind: (trx) => repositories(trx, dialect),
-    async runMember(work, tx, member) {
+    async runMember(work, tx, member, grouped) {
       try {
-        const tracked = tracking(tx, member);
+        const tracked = tracking(tx, member, grouped);
         return await (guard ? guard.run(() => work(tracked)) : work(tracked));
       } catch (error) {
         return translate(error);
       }
+    },
+    async beforeCommit(tx, members) {
+      const events = members.flatMap((m) => m.events as NewEvent[]);
+      await tx.events.append(events);
     },
     committed,
   });
@@ -192,15 +196,19 @@ export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreO
 
 const ACCESS_REPOSITORIES = ["accounts", "users", "roles", "secrets"] as const;
 
-/** The transaction's repositories as one member sees them: its access use and its events are noted. */
-function tracking(tx: Repositories, member: Member): Repositories {
+/**
+ * The transaction's repositories as one member sees them: its access use and its events are noted.
+ * In a group (`deferEvents`) the events are only noted here and appended with the group's at its
+ * end (group-commit.ts); alone, they are appended at once.
+ */
+function tracking(tx: Repositories, member: Member, deferEvents: boolean): Repositories {
   const seen: Repositories = { ...tx };
   for (const name of ACCESS_REPOSITORIES) seen[name] = noting(tx[name], () => (member.touchedAccess = true)) as never;
   seen.events = {
     ...tx.events,
-    append(events) {
+    async append(events) {
       member.events.push(...events);
-      return tx.events.append(events);
+      if (!deferEvents) await tx.events.append(events);
     },
   };
   return seen;

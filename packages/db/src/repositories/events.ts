@@ -25,13 +25,28 @@ const insertSql = (dialect: SqlDialect, rows: number) => {
   const tuples = Array.from({ length: rows }, () => `(${Array.from({ length: COLUMNS }, p).join(", ")})`);
   return `insert into events (id, account, type, subject, actor, at, data) values ${tuples.join(", ")}`;
 };
-const INSERT_ONE = { sqlite: insertSql("sqlite", 1), postgres: insertSql("postgres", 1) };
+// A group commit appends up to its size at once; texts up to that many rows are kept.
+const MAX_KEPT_ROWS = 64;
+const insertTexts = { sqlite: new Map<number, string>(), postgres: new Map<number, string>() };
+const insertText = (dialect: SqlDialect, rows: number) => {
+  let text = insertTexts[dialect].get(rows);
+  if (text === undefined) {
+    text = insertSql(dialect, rows);
+    if (rows <= MAX_KEPT_ROWS) insertTexts[dialect].set(rows, text);
+  }
+  return text;
+};
 
-function insertEvents(db: Kysely<DB>, dialect: SqlDialect, events: readonly NewEvent[]) {
-  const parameters: unknown[] = [];
-  for (const e of events) parameters.push(e.id, e.account, e.type, e.subject, e.actor, e.at, JSON.stringify(e.data));
-  const text = events.length === 1 ? INSERT_ONE[dialect] : insertSql(dialect, events.length);
-  return db.executeQuery(CompiledQuery.raw(text, parameters));
+/** Rows per statement: far below both dialects' bound on parameters per statement. */
+const CHUNK_ROWS = 500;
+
+async function insertEvents(db: Kysely<DB>, dialect: SqlDialect, events: readonly NewEvent[]): Promise<void> {
+  for (let start = 0; start < events.length; start += CHUNK_ROWS) {
+    const chunk = events.slice(start, start + CHUNK_ROWS);
+    const parameters: unknown[] = [];
+    for (const e of chunk) parameters.push(e.id, e.account, e.type, e.subject, e.actor, e.at, JSON.stringify(e.data));
+    await db.executeQuery(CompiledQuery.raw(insertText(dialect, chunk.length), parameters));
+  }
 }
 
 /** Told which accounts' feeds an append grew (the store signals them once the transaction commits). */
