@@ -34,6 +34,11 @@ export interface GroupCommitOptions<Tx> {
   maxGroups: number;
   /** Cap on members per group, so one group does not hold its locks for too long. */
   maxGroupSize: number;
+  /**
+   * PostgreSQL takes several statements in one round trip (a query without parameters); SQLite's
+   * driver prepares one statement at a time (and has no round trips to save).
+   */
+  multiStatement: boolean;
   /** The repositories of a transaction (built once per group). */
   bind(trx: Kysely<DB>): Tx;
   /**
@@ -63,9 +68,9 @@ interface Pending<Tx> {
 
 type Outcome = { ok: true; value: unknown; member: Member } | { ok: false; error: unknown; member: Member };
 
-const SAVEPOINT = CompiledQuery.raw("savepoint member");
-const RELEASE = CompiledQuery.raw("release savepoint member");
-const ROLLBACK_TO = CompiledQuery.raw("rollback to savepoint member");
+const SAVEPOINT = "savepoint member";
+const RELEASE = "release savepoint member";
+const ROLLBACK_TO = "rollback to savepoint member";
 
 const newMember = (): Member => ({ touchedAccess: false, events: [] });
 
@@ -101,7 +106,8 @@ export function groupCommitter<Tx>(db: Kysely<DB>, options: GroupCommitOptions<T
       outcomes = await db.transaction().execute(async (trx) => {
         const tx = options.bind(trx);
         const results: Outcome[] = [];
-        for (const job of group) results.push(await runInSavepoint(trx, tx, job));
+        await run(trx, [SAVEPOINT]);
+        for (let i = 0; i < group.length; i++) results.push(await runInSavepoint(trx, tx, group[i]!, i === group.length - 1));
         await options.beforeCommit(tx, results.filter((o) => o.ok).map((o) => o.member));
         return results;
       });
@@ -123,17 +129,23 @@ export function groupCommitter<Tx>(db: Kysely<DB>, options: GroupCommitOptions<T
     for (const job of retries) await runAlone(job);
   }
 
-  async function runInSavepoint(trx: Kysely<DB>, tx: Tx, job: Pending<Tx>): Promise<Outcome> {
+  /** Statements in order; on PostgreSQL in one round trip. */
+  async function run(trx: Kysely<DB>, statements: string[]): Promise<void> {
+    if (options.multiStatement) await trx.executeQuery(CompiledQuery.raw(statements.join("; ")));
+    else for (const statement of statements) await trx.executeQuery(CompiledQuery.raw(statement));
+  }
+
+  /** One member between its savepoint (already set) and the next member's (set here unless `last`). */
+  async function runInSavepoint(trx: Kysely<DB>, tx: Tx, job: Pending<Tx>, last: boolean): Promise<Outcome> {
     const member = newMember();
-    await trx.executeQuery(SAVEPOINT);
+    const next = last ? [] : [SAVEPOINT];
     try {
       const value = await options.runMember(job.work, tx, member, true);
-      await trx.executeQuery(RELEASE);
+      await run(trx, [RELEASE, ...next]);
       return { ok: true, value, member };
     } catch (error) {
       // Undoes this member's writes only (and on PostgreSQL clears an aborted statement).
-      await trx.executeQuery(ROLLBACK_TO);
-      await trx.executeQuery(RELEASE);
+      await run(trx, [ROLLBACK_TO, RELEASE, ...next]);
       return { ok: false, error, member };
     }
   }

@@ -155,6 +155,7 @@ export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreO
   const grouped = groupCommitter<Repositories>(db, {
     maxGroups: options.maxGroups,
     maxGroupSize: MAX_GROUP_SIZE,
+    multiStatement: dialect === "postgres",
     bind: (trx) => repositories(trx, dialect),
     async runMember(work, tx, member, grouped) {
       try {
