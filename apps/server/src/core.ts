@@ -3,14 +3,21 @@ import { createCore, LoginThrottle, systemClock, type Core } from "@idhub/core";
 import type { Database } from "@idhub/db";
 import type { Config } from "./config.js";
 
-/** The production wiring of core: real clock, random UUIDs, the configured address host, the database's feed signal. */
-export function coreFor(database: Database, config: Pick<Config, "addressHost">): Core {
+/**
+ * The production wiring of core: real clock, random UUIDs, the configured address host, the
+ * database's feed signal, and failed logins counted in the database (shared by every process on it).
+ */
+export function coreFor(database: Database, config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs">): Core {
   return createCore({
     store: database.store,
     clock: systemClock,
     ids: { uuid: () => randomUUID() },
     config: { addressHost: config.addressHost },
-    throttle: new LoginThrottle(systemClock),
+    throttle: new LoginThrottle(
+      systemClock,
+      { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs },
+      database.failureCounter,
+    ),
     feed: database.feed,
   });
 }

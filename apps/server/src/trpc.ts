@@ -10,6 +10,7 @@ import { readLimited } from "./http/body.js";
 import type { AppContext, AppEnv } from "./http/env.js";
 import { HttpProblem, isHttpProblem } from "./http/problems.js";
 import type { Surface } from "./http/surface.js";
+import { retryAfterOf } from "./http/retry-after.js";
 import { logUnexpected } from "./http/unexpected.js";
 import { answerFastCall, fastPathInput, fastPathProcedure } from "./trpc-fast-path.js";
 
@@ -79,8 +80,21 @@ export function mountTrpc(app: Hono<AppEnv>, core: Core, logger: Logger, surface
       endpoint: "/trpc",
       req,
       router: appRouter,
+<<<<<<< HEAD
       createContext: () => contextOf(c),
       onError: ({ error }) => logIfUnexpected(c, error),
+=======
+      createContext: () =>
+        createInnerContext({ core, principal: c.get("principal") ?? null, authError: c.get("authError") ?? null }),
+      // Domain errors become their own tRPC codes (in @idhub/api); an internal error is an incident.
+      onError: ({ error }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") logUnexpected(logger, c, error.cause ?? error);
+      },
+      responseMeta: ({ errors }) => {
+        const retryAfter = errors.map((error) => retryAfterOf(error.cause)).find((value) => value !== undefined);
+        return retryAfter ? { headers: { "retry-after": retryAfter } } : {};
+      },
+>>>>>>> main
     });
   });
 }

@@ -1,5 +1,6 @@
 import { isDomainError } from "@idhub/core";
 import { CompiledQuery, type Kysely } from "kysely";
+import { retryingTransient } from "./retry.js";
 import type { DB } from "./schema.js";
 
 /**
@@ -20,7 +21,8 @@ import type { DB } from "./schema.js";
  *   takes (repositories/events.ts) is held only for that statement and the commit, not while the
  *   rest of the group runs;
  * - when the group's transaction itself fails (begin, the events append, commit), nothing of it is
- *   stored and every member is run again alone;
+ *   stored and every member is run again alone; a transaction run alone is retried on transient
+ *   conflicts with other processes (retry.ts: SQLITE_BUSY, serialization failures, deadlocks);
  * - an unexpected (non-domain) failure inside a group of several — e.g. a PostgreSQL deadlock that
  *   only the sharing made possible — is not reported: that use case is run again alone, in a
  *   transaction of its own, and its caller gets that outcome.
@@ -151,10 +153,14 @@ export function groupCommitter<Tx>(db: Kysely<DB>, options: GroupCommitOptions<T
   }
 
   async function runAlone(job: Pending<Tx>): Promise<void> {
-    const member = newMember();
+    let member = newMember();
     let value: unknown;
     try {
-      value = await db.transaction().execute((trx) => options.runMember(job.work, options.bind(trx), member, false));
+      // A transient conflict with another process runs the whole transaction again (retry.ts).
+      value = await retryingTransient(() => {
+        member = newMember();
+        return db.transaction().execute((trx) => options.runMember(job.work, options.bind(trx), member, false));
+      });
     } catch (error) {
       job.reject(error);
       return;

@@ -182,6 +182,13 @@ export interface IdentityMetadataTable {
   updated_at: number;
 }
 
+export interface LoginFailuresTable {
+  /** Client address (as the server decided it: socket peer or trusted X-Forwarded-For). */
+  client: string;
+  window_start: number;
+  failures: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   bootstrap_marker: BootstrapMarkerTable;
@@ -198,6 +205,7 @@ export interface DB {
   relationship_tokens: RelationshipTokensTable;
   relationships: RelationshipsTable;
   identity_metadata: IdentityMetadataTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type SqlDialect = "sqlite" | "postgres";

@@ -62,6 +62,20 @@ async function openPostgresTest(): Promise<Opened> {
   }
 }
 
+/**
+ * An empty PostgreSQL schema on IDHUB_TEST_PG_URL for server *processes* to share: `url` names the
+ * schema itself (`options=-c search_path=…`), so a child given only IDHUB_DATABASE_URL works in it.
+ */
+export async function createTestSchema(): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
+  const base = pgUrl();
+  if (!base) throw new Error("IDHUB_TEST_PG_URL is not set: PostgreSQL tests cannot run");
+  const schema = `t_${randomBytes(8).toString("hex")}`;
+  await admin(base, `create schema ${schema}`);
+  const url = new URL(base);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return { schema, url: url.toString(), drop: once(() => admin(base, `drop schema if exists ${schema} cascade`)) };
+}
+
 /** One statement on a short-lived connection of its own (the pool may be closed by then). */
 async function admin(url: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });

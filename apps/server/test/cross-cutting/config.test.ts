@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { bootstrapSecretPath } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
@@ -12,6 +13,12 @@ describe("loadConfig", () => {
       sqliteSync: "normal",
       logLevel: "info",
       nodeEnv: "production",
+      workers: 1,
+      trustedProxies: [],
+      shutdownTimeoutMs: 10_000,
+      drainDelayMs: 0,
+      loginMaxFailures: 20,
+      loginWindowMs: 60_000,
       corsOrigins: [],
       metricsPort: undefined,
       metricsToken: undefined,
@@ -28,6 +35,12 @@ describe("loadConfig", () => {
         IDHUB_SQLITE_SYNC: "full",
         LOG_LEVEL: "debug",
         NODE_ENV: "development",
+        IDHUB_WORKERS: "3",
+        IDHUB_TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1,::1",
+        IDHUB_SHUTDOWN_TIMEOUT: "2.5",
+        IDHUB_DRAIN_DELAY: "1",
+        IDHUB_LOGIN_MAX_FAILURES: "5",
+        IDHUB_LOGIN_WINDOW: "30",
         IDHUB_CORS_ORIGINS: "https://app.example.com",
         IDHUB_METRICS_PORT: "9100",
         IDHUB_METRICS_TOKEN: "a-scrape-token-of-16+",
@@ -40,10 +53,20 @@ describe("loadConfig", () => {
       sqliteSync: "full",
       logLevel: "debug",
       nodeEnv: "development",
+      workers: 3,
+      trustedProxies: ["10.0.0.0/8", "127.0.0.1", "::1"],
+      shutdownTimeoutMs: 2_500,
+      drainDelayMs: 1_000,
+      loginMaxFailures: 5,
+      loginWindowMs: 30_000,
       corsOrigins: ["https://app.example.com"],
       metricsPort: 9100,
       metricsToken: "a-scrape-token-of-16+",
     });
+  });
+
+  it("IDHUB_WORKERS=auto is one worker per core", () => {
+    expect(loadConfig({ IDHUB_WORKERS: "auto" }).workers).toBe(availableParallelism());
   });
 
   it.each([
@@ -55,6 +78,12 @@ describe("loadConfig", () => {
     ["IDHUB_SQLITE_SYNC", "off"],
     ["LOG_LEVEL", "verbose"],
     ["NODE_ENV", "staging"],
+    ["IDHUB_WORKERS", "0"],
+    ["IDHUB_WORKERS", "many"],
+    ["IDHUB_TRUSTED_PROXIES", "10.0.0.0/33"],
+    ["IDHUB_TRUSTED_PROXIES", "proxy.example.com"],
+    ["IDHUB_SHUTDOWN_TIMEOUT", "0"],
+    ["IDHUB_LOGIN_MAX_FAILURES", "0"],
     ["IDHUB_CORS_ORIGINS", "app.example.com"],
     ["IDHUB_METRICS_PORT", "metrics"],
     ["IDHUB_METRICS_TOKEN", "short"],

@@ -15,7 +15,7 @@ describe("OpenAPI document and Swagger UI", () => {
     expect(b.body).toEqual(a.body);
     const doc = a.body;
     expect(doc.openapi).toBe("3.1.0");
-    expect(doc.tags.map((t: { name: string }) => t.name)).toEqual(["trustedtwin", "connector"]);
+    expect(doc.tags.map((t: { name: string }) => t.name)).toEqual(["trustedtwin", "connector", "operations"]);
   });
 
   it("describes every route of both tables, with the error bodies as shared components", async () => {

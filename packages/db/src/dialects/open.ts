@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
-import type { FeedSignal } from "@idhub/core";
+import type { FailureCounter, FeedSignal } from "@idhub/core";
 import { LocalFeed } from "../feed/local-feed.js";
 import { listenPostgres } from "../feed/postgres-listener.js";
 import { watchSqliteFile } from "../feed/sqlite-watcher.js";
-import { migrateToLatest } from "../migrations/index.js";
+import { migrateToLatest, pendingMigrations } from "../migrations/index.js";
 import type { DB, SqlDialect } from "../schema.js";
+import { loginFailureCounter } from "../repositories/login-failures.js";
 import { createStore, type DbStore } from "../store.js";
 import { connectionConfig, openPostgres, PG_POOL_SIZE } from "./postgres.js";
 import { openSqlite, sqlitePath } from "./sqlite.js";
@@ -27,6 +28,8 @@ export interface Database {
   readonly dialect: SqlDialect;
   /** Core's storage port, plus the commit hook and the authentication cache's invalidation (see store.ts). */
   readonly store: DbStore;
+  /** Failed logins per client address, shared by every process on this database. */
+  readonly failureCounter: FailureCounter;
   /**
    * The change feed's wake-up for this process: this process's commits at once, other processes'
    * on the same database within about a second. Its listener starts with the first watcher.
@@ -36,6 +39,8 @@ export interface Database {
   readonly db: Kysely<DB>;
   /** Applies pending migrations; a no-op when there are none. */
   migrate(): Promise<void>;
+  /** Migrations this code has that the database lacks (empty when up to date). */
+  pendingMigrations(): Promise<string[]>;
   /** Closes the connection(s); safe to call more than once. */
   close(): Promise<void>;
 }
@@ -71,7 +76,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
         : { maxGroups: PG_POOL_SIZE, credentials: { maxAgeMs: 1000 } }),
     }),
     feed,
+    failureCounter: loginFailureCounter(db),
     migrate: () => migrateToLatest(db, dialect),
+    pendingMigrations: () => pendingMigrations(db, dialect),
     close: () => {
       feed.close();
       return (closing ??= db.destroy());
