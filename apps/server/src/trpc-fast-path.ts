@@ -54,14 +54,18 @@ export function fastPathInput(bytes: Uint8Array): { ok: true; input: unknown } |
 
 type Ctx = Awaited<ReturnType<typeof createInnerContext>>;
 
-export async function answerFastCall(
-  call: FastCall,
-  ctx: Ctx,
-  onError: (error: TRPCError) => void,
-): Promise<Response> {
+export interface FastCallHooks {
+  /** The stock handler's `onError`. */
+  onError(error: TRPCError): void;
+  /** Extra headers for an error answer, as the stock handler's `responseMeta` gives them. */
+  headersFor(error: TRPCError): Record<string, string>;
+}
+
+export async function answerFastCall(call: FastCall, ctx: Ctx, hooks: FastCallHooks): Promise<Response> {
   const config = appRouter._def._config;
   let body: unknown;
   let status = 200;
+  let extra: Record<string, string> = {};
   try {
     const data = await callTRPCProcedure({
       router: appRouter,
@@ -75,12 +79,13 @@ export async function answerFastCall(
     body = { result: { data } };
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);
-    onError(error);
+    hooks.onError(error);
     status = getHTTPStatusCodeFromError(error);
+    extra = hooks.headersFor(error);
     body = { error: getErrorShape({ config, ctx, error, input: call.input, path: call.path, type: "mutation" }) };
   }
   return new Response(JSON.stringify(transformTRPCResponse(config, body as never)), {
     status,
-    headers: { vary: "trpc-accept, accept", "content-type": "application/json" },
+    headers: { vary: "trpc-accept, accept", "content-type": "application/json", ...extra },
   });
 }

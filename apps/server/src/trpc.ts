@@ -61,6 +61,11 @@ export function mountTrpc(app: Hono<AppEnv>, core: Core, logger: Logger, surface
   const logIfUnexpected = (c: AppContext, error: TRPCError) => {
     if (error.code === "INTERNAL_SERVER_ERROR") logUnexpected(logger, c, error.cause ?? error);
   };
+  // A throttled login's Retry-After, on both paths.
+  const retryAfterHeaders = (errors: readonly TRPCError[]): { headers?: Record<string, string> } => {
+    const retryAfter = errors.map((error) => retryAfterOf(error.cause)).find((value) => value !== undefined);
+    return retryAfter ? { headers: { "retry-after": retryAfter } } : {};
+  };
 
   app.all("/trpc/*", async (c) => {
     let req: Request | undefined = c.req.raw;
@@ -69,7 +74,12 @@ export function mountTrpc(app: Hono<AppEnv>, core: Core, logger: Logger, surface
       const bytes = await readLimited(c.req.raw, TRPC_MAX_BODY);
       if (bytes === undefined) return surface.fail(c, new HttpProblem("tooLarge"));
       const parsed = fastPathInput(bytes);
-      if (parsed.ok) return answerFastCall({ path: fastPath, input: parsed.input }, contextOf(c), (error) => logIfUnexpected(c, error));
+      if (parsed.ok) {
+        return answerFastCall({ path: fastPath, input: parsed.input }, contextOf(c), {
+          onError: (error) => logIfUnexpected(c, error),
+          headersFor: (error) => retryAfterHeaders([error]).headers ?? {},
+        });
+      }
       // Not JSON: the stock handler answers it, from the bytes already read.
       req = new Request(c.req.url, { method: "POST", headers: c.req.raw.headers, body: bytes });
     } else {
@@ -80,21 +90,9 @@ export function mountTrpc(app: Hono<AppEnv>, core: Core, logger: Logger, surface
       endpoint: "/trpc",
       req,
       router: appRouter,
-<<<<<<< HEAD
       createContext: () => contextOf(c),
       onError: ({ error }) => logIfUnexpected(c, error),
-=======
-      createContext: () =>
-        createInnerContext({ core, principal: c.get("principal") ?? null, authError: c.get("authError") ?? null }),
-      // Domain errors become their own tRPC codes (in @idhub/api); an internal error is an incident.
-      onError: ({ error }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") logUnexpected(logger, c, error.cause ?? error);
-      },
-      responseMeta: ({ errors }) => {
-        const retryAfter = errors.map((error) => retryAfterOf(error.cause)).find((value) => value !== undefined);
-        return retryAfter ? { headers: { "retry-after": retryAfter } } : {};
-      },
->>>>>>> main
+      responseMeta: ({ errors }) => retryAfterHeaders(errors),
     });
   });
 }

@@ -31,7 +31,7 @@ describe("tRPC fast path for single mutations", () => {
           }
         : { body: bytes }),
     } as RequestInit);
-    return { status: res.status, vary: res.headers.get("vary"), type: res.headers.get("content-type"), body: await res.json() };
+    return { status: res.status, vary: res.headers.get("vary"), type: res.headers.get("content-type"), retryAfter: res.headers.get("retry-after"), body: await res.json() };
   }
 
   // Each case runs twice on a fresh key: so the success answers (versions, timestamps) line up too.
