@@ -27,6 +27,14 @@ import type { DB } from "./schema.js";
  *   only the sharing made possible — is not reported: that use case is run again alone, in a
  *   transaction of its own, and its caller gets that outcome.
  *
+ * Row locks: a group holds the locks its members took until it commits, so a member that waits
+ * for a row another transaction holds would make its whole group wait, and two groups each holding
+ * what the other's next member wants would deadlock where the use cases alone would only have
+ * queued. So on PostgreSQL a group's members wait at most a short `lock_timeout`; a member that
+ * hits it is rolled back to its savepoint and run again alone after the group has committed (alone
+ * it waits like any transaction). The events append at the end takes its per-account feed locks
+ * with the default timeout again: those are taken in sorted order, last, by everyone.
+ *
  * Members run one after another inside the group (one connection), in arrival order. On SQLite one
  * group runs at a time (use cases arriving meanwhile form the next group); on PostgreSQL up to
  * `maxGroups` groups run side by side on their own pooled connections.
@@ -41,6 +49,10 @@ export interface GroupCommitOptions<Tx> {
    * driver prepares one statement at a time (and has no round trips to save).
    */
   multiStatement: boolean;
+  /** First statements of a group's transaction (PostgreSQL: a short lock_timeout, see below). */
+  groupStart: string[];
+  /** Statements before `beforeCommit` (PostgreSQL: the lock_timeout back to its default). */
+  groupEnd: string[];
   /** The repositories of a transaction (built once per group). */
   bind(trx: Kysely<DB>): Tx;
   /**
@@ -108,8 +120,9 @@ export function groupCommitter<Tx>(db: Kysely<DB>, options: GroupCommitOptions<T
       outcomes = await db.transaction().execute(async (trx) => {
         const tx = options.bind(trx);
         const results: Outcome[] = [];
-        await run(trx, [SAVEPOINT]);
+        await run(trx, [...options.groupStart, SAVEPOINT]);
         for (let i = 0; i < group.length; i++) results.push(await runInSavepoint(trx, tx, group[i]!, i === group.length - 1));
+        if (options.groupEnd.length > 0) await run(trx, options.groupEnd);
         await options.beforeCommit(tx, results.filter((o) => o.ok).map((o) => o.member));
         return results;
       });

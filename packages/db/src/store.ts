@@ -108,6 +108,8 @@ export interface StoreOptions {
 
 /** Members per group: 50 connections or a tRPC batch of 50 fit in one, and no group holds its locks long. */
 const MAX_GROUP_SIZE = 64;
+/** PostgreSQL: how long a group's member waits for a row lock before it is run alone instead (group-commit.ts). */
+const GROUP_LOCK_TIMEOUT_MS = 50;
 
 /**
  * Core's Store over Kysely, with group commit (group-commit.ts) and the authentication cache
@@ -156,6 +158,8 @@ export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreO
     maxGroups: options.maxGroups,
     maxGroupSize: MAX_GROUP_SIZE,
     multiStatement: dialect === "postgres",
+    groupStart: dialect === "postgres" ? [`set local lock_timeout = '${GROUP_LOCK_TIMEOUT_MS}ms'`] : [],
+    groupEnd: dialect === "postgres" ? ["set local lock_timeout to default"] : [],
     bind: (trx) => repositories(trx, dialect),
     async runMember(work, tx, member, grouped) {
       try {

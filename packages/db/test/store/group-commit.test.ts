@@ -2,7 +2,7 @@ import { conflict, isDomainError } from "@idhub/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CommittedChange, Database } from "../../src/index.js";
 import { openTestDatabase, testDialects } from "../../src/testing.js";
-import { aSecret, anEvent, seedTenant, sha256, type Tenant } from "../fixtures.js";
+import { aSecret, anEvent, gate, seedTenant, sha256, type Tenant } from "../fixtures.js";
 
 // Group commit (src/group-commit.ts): use cases started in the same event-loop turn share one
 // transaction, each in its own savepoint.
@@ -72,6 +72,31 @@ describe.each(testDialects)("group commit (%s)", (dialect) => {
     );
     expect(order).toEqual(["commit", "answered x", "answered y"]);
   });
+
+  if (dialect === "postgres") {
+    it("runs a member that waits for a row lock alone, so its group neither waits nor deadlocks", async () => {
+      // Another transaction holds the user's row.
+      const held = gate();
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const holder = database.db.transaction().execute(async (trx) => {
+        await trx.selectFrom("users").select("id").where("id", "=", tenant.user.id).forUpdate().execute();
+        locked();
+        await held.opened;
+      });
+      await lockTaken;
+      const renamed = database.store.transaction((tx) => tx.users.update({ ...tenant.user, name: "Renamed" }));
+      const other = database.store.transaction(appendOne("not held up"));
+      // The other member commits while the row is still locked…
+      expect(await other).toBe("not held up");
+      expect(await subjects()).toEqual(["not held up"]);
+      // …and the waiting one completes, alone, once the lock is released.
+      held.open();
+      await holder;
+      expect(await renamed).toBe(true);
+      expect((await database.store.read.users.get(tenant.account.id, tenant.user.id))?.name).toBe("Renamed");
+    });
+  }
 
   it("reports access changes to the commit listeners and not other writes", async () => {
     await database.store.transaction(appendOne("plain"));
