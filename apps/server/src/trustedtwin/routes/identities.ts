@@ -1,13 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { IDENTITY_NAME, type CreateIdentitiesResult, type IdentityList, type TwinIdentity } from "@idhub/core";
+import { identityName as coreIdentityName, type CreateIdentitiesResult, type IdentityList, type TwinIdentity } from "@idhub/core";
 import { route } from "../../http/route-table.js";
 import { millis, queryBoolean, seconds, secondsOrNull, timestamp, uuidString as uuid } from "../wire.js";
 import { twinParams } from "./twins.js";
 
-export const identityName = z
-  .string()
-  .regex(IDENTITY_NAME, "must match ^[A-Za-z_][0-9A-Za-z_]{0,7}#[0-9A-Za-z_=+-]{1,128}$")
-  .openapi({ description: "Identity name, percent-encoded in the path (`#` as %23).", example: "RFID#ae144bdc" });
+/** Core's identity-name schema (one regex, one message), documented for the path. */
+export const identityName = coreIdentityName.openapi({ description: "Identity name, percent-encoded in the path (`#` as %23).", example: "RFID#ae144bdc" });
 
 const identityParams = twinParams.extend({ identity: identityName });
 
