@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
@@ -20,8 +21,8 @@ describe("a typed REST client generated from the committed document (openapi-typ
   afterAll(() => server?.stop());
 
   it("type-checks with skipLibCheck: false, valid bodies accepted and invalid ones refused", { timeout: 120_000 }, async () => {
-    const tsc = resolve(serverDir, "node_modules/.bin/tsc");
-    const run = await promisify(execFile)(tsc, ["-p", resolve(dir, "tsconfig.json")]).catch((failure) => failure);
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    const run = await promisify(execFile)(process.execPath, [tsc, "-p", resolve(dir, "tsconfig.json")]).catch((failure) => failure);
     expect(`${run.stdout ?? ""}${run.stderr ?? ""}`).toBe("");
     expect(run.code ?? 0).toBe(0);
   });
