@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { webhookConfigOf, webhookEnvSchema, type WebhookConfig } from "./webhooks/config.js";
 
 /** The process configuration, read once from the environment at start. */
 export interface Config {
@@ -11,6 +12,7 @@ export interface Config {
   sqliteSync: "normal" | "full";
   logLevel: LogLevel;
   nodeEnv: "development" | "production" | "test";
+  webhooks: WebhookConfig;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -35,6 +37,7 @@ const schema = z.object({
   IDHUB_SQLITE_SYNC: z.enum(["normal", "full"], { error: "must be normal or full" }).default("normal"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
+  ...webhookEnvSchema,
 });
 
 /**
@@ -58,5 +61,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteSync: e.IDHUB_SQLITE_SYNC,
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
+    webhooks: webhookConfigOf(e),
   };
 }

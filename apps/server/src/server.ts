@@ -9,6 +9,7 @@ import { announceBootstrap, bootstrapSecretPath } from "./bootstrap.js";
 import type { Config } from "./config.js";
 import { coreFor } from "./core.js";
 import { createLogger } from "./logger.js";
+import { startWebhookDelivery, webhookSettingsFor, type WebhookHooks } from "./webhooks/index.js";
 
 export interface StartOptions {
   config: Config;
@@ -21,6 +22,8 @@ export interface StartOptions {
   stdout?: { write(text: string): unknown };
   /** How long close() lets in-flight requests finish before cutting connections. */
   shutdownGraceMs?: number;
+  /** Webhook worker hooks (tests: name resolution; metrics: attempt outcomes). */
+  webhooks?: WebhookHooks;
 }
 
 export interface RunningServer {
@@ -40,7 +43,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const database = opts.database ?? (await openDatabase(config.databaseUrl, { sqliteSync: config.sqliteSync }));
   try {
     await database.migrate();
-    const core = coreFor(database, config);
+    const core = coreFor(database, config, await webhookSettingsFor(config, logger));
     const created = await core.admin.bootstrap();
     if (created) {
       const file = opts.bootstrapSecretFile ?? bootstrapSecretPath(config.databaseUrl);
@@ -50,10 +53,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, dialect: database.dialect }, "listening");
+    const webhooks = startWebhookDelivery(core, config, logger, opts.webhooks);
 
     let closing: Promise<void> | undefined;
     const close = () =>
-      (closing ??= closeGracefully(server, opts.shutdownGraceMs ?? 10_000).finally(() => database.close()).then(() => {
+      (closing ??= Promise.all([webhooks.stop(), closeGracefully(server, opts.shutdownGraceMs ?? 10_000)]).finally(() => database.close()).then(() => {
         logger.info("stopped");
       }));
     return { url, port, core, database, logger, close };

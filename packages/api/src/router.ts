@@ -5,6 +5,7 @@ import { identityMetadataRouter } from "./routers/identity-metadata.js";
 import { relationshipTemplatesRouter } from "./routers/relationship-templates.js";
 import { relationshipsRouter } from "./routers/relationships.js";
 import { twinsRouter } from "./routers/twins.js";
+import { webhooksRouter } from "./routers/webhooks.js";
 import { router } from "./trpc.js";
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   relationshipTemplates: relationshipTemplatesRouter,
   relationships: relationshipsRouter,
   identityMetadata: identityMetadataRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,6 +11,8 @@ import { relationshipTemplateUseCases } from "./relationships/templates.js";
 import { identityUseCases } from "./identities/identities.js";
 import { resolveUseCase } from "./identities/resolve.js";
 import { twinUseCases } from "./twins/twins.js";
+import { webhookDeliveryUseCases } from "./webhooks/delivery.js";
+import { webhookUseCases } from "./webhooks/webhooks.js";
 
 /**
  * All use cases, bound to their dependencies. Every surface (tRPC, both REST adapters, the CLI)
@@ -32,6 +34,9 @@ export function createCore(deps: CoreDeps) {
     relationshipTemplates: relationshipTemplateUseCases(deps),
     relationships: relationshipUseCases(deps),
     identityMetadata: identityMetadataUseCases(deps),
+    webhooks: webhookUseCases(deps),
+    /** For the server's delivery worker only: system-side, no principal. */
+    webhookDelivery: webhookDeliveryUseCases(deps),
     admin: {
       createAccount: createAccount(deps),
       issueSecret: secrets.issueForAdmin,

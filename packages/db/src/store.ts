@@ -20,6 +20,7 @@ import { roleRepository } from "./repositories/roles.js";
 import { secretRepository } from "./repositories/secrets.js";
 import { twinRepository } from "./repositories/twins.js";
 import { userRepository } from "./repositories/users.js";
+import { webhookRepository } from "./repositories/webhooks.js";
 import type { DB, SqlDialect } from "./schema.js";
 
 /** Every repository bound to one executor: the plain connection(s) or one transaction. */
@@ -35,6 +36,7 @@ export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories 
     relationshipTemplates: relationshipTemplateRepository(db),
     relationships: relationshipRepository(db, dialect),
     identityMetadata: identityMetadataRepository(db, dialect),
+    webhooks: webhookRepository(db),
   };
 }
 

@@ -107,6 +107,17 @@ async function viewsFor(deps: CoreDeps, repos: Repositories, account: string, re
   });
 }
 
+/**
+ * The relationship as `account` sees it (as its own GET would answer), or undefined when that
+ * account cannot see it (unknown, or decomposed on its side). For system readers such as webhook
+ * delivery, which act for an account without a caller.
+ */
+export async function relationshipSeenBy(deps: CoreDeps, repos: Repositories, account: string, id: string): Promise<Relationship | undefined> {
+  const rel = await repos.relationships.get(id);
+  if (!rel || !sideOf(rel, account)) return undefined;
+  return (await viewsFor(deps, repos, account, [rel]))[0];
+}
+
 async function findVisible(repos: Repositories, account: string, id: string): Promise<{ rel: StoredRelationship; side: Side }> {
   const rel = await repos.relationships.get(id);
   const side = rel && sideOf(rel, account);

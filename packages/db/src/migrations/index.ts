@@ -3,6 +3,7 @@ import type { SqlDialect } from "../schema.js";
 import * as access from "./0001_access.js";
 import * as twins from "./0002_twins.js";
 import * as connector from "./0003_connector.js";
+import * as webhooks from "./0006_webhooks.js";
 import type { DialectMigration } from "./types.js";
 
 /**
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0001_access": access,
   "0002_twins": twins,
   "0003_connector": connector,
+  "0006_webhooks": webhooks,
 };
 
 /** The in-code provider: binds each migration to the dialect it runs on. */
