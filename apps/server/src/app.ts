@@ -12,10 +12,14 @@ import { declaresMoreThan } from "./http/body.js";
 import { errorBoundary } from "./http/error-boundary.js";
 import type { AppEnv } from "./http/env.js";
 import { routingPath } from "./http/paths.js";
+import { corsFor } from "./http/cors.js";
 import { HttpProblem } from "./http/problems.js";
 import { requestLog } from "./http/request-log.js";
 import type { Surface } from "./http/surface.js";
 import { responseTiming } from "./http/timing.js";
+import { metricsRoute } from "./metrics/endpoint.js";
+import type { Metrics } from "./metrics/registry.js";
+import { requestMetrics } from "./metrics/requests.js";
 import { mountTrpc, trpcSurface } from "./trpc.js";
 import { mountTrustedTwin } from "./trustedtwin/index.js";
 import { trustedTwinSurface } from "./trustedtwin/surface.js";
@@ -23,23 +27,24 @@ import { trustedTwinSurface } from "./trustedtwin/surface.js";
 export interface AppOptions {
   core: Core;
   logger: Logger;
+  /** Browser origins allowed by CORS (`IDHUB_CORS_ORIGINS`); none by default. */
+  corsOrigins?: readonly string[];
+  /** When given, every request is counted and timed (see metrics/). */
+  metrics?: Metrics;
+  /** Serves `/metrics` on this app too, behind this token (IDHUB_METRICS_PORT = PORT). */
+  publicMetricsToken?: string;
 }
 
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
 /**
  * The whole HTTP surface of one process. Order matters in Hono (handlers run in registration order):
- * request log → error boundary → Connector timing headers → public endpoints (health, docs) → body-size guard →
- * authentication (once, for every surface) → tRPC, Connector, Trusted Twin.
+ * request log → request metrics → error boundary → CORS → Connector timing headers → public endpoints
+ * (health, docs, metrics) → body-size guard → authentication (once, for every surface) → tRPC,
+ * Connector, Trusted Twin.
  */
-export function createApp({ core, logger }: AppOptions): OpenAPIHono<AppEnv> {
+export function createApp({ core, logger, corsOrigins = [], metrics, publicMetricsToken }: AppOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ getPath: routingPath });
-
-  app.use(requestLog(logger));
-  app.use(errorBoundary);
-  for (const prefix of CONNECTOR_PREFIXES) app.use(`${prefix}/*`, responseTiming);
-  mountHealth(app, core);
-  mountDocs(app);
 
   const trpc = trpcSurface(logger);
   const connector = connectorSurface(logger);
@@ -50,6 +55,16 @@ export function createApp({ core, logger }: AppOptions): OpenAPIHono<AppEnv> {
     if (CONNECTOR_PREFIXES.some((prefix) => isUnder(path, prefix))) return connector;
     return trustedTwin;
   };
+
+  app.use(requestLog(logger));
+  if (metrics) app.use(requestMetrics(metrics, (path) => surfaceOf(path).name));
+  app.use(errorBoundary);
+  const cors = corsFor(corsOrigins);
+  if (cors) app.use(cors);
+  for (const prefix of CONNECTOR_PREFIXES) app.use(`${prefix}/*`, responseTiming);
+  mountHealth(app, core);
+  mountDocs(app);
+  if (metrics && publicMetricsToken) app.get("/metrics", metricsRoute(metrics, publicMetricsToken));
 
   app.use(bodySizeGuard(surfaceOf));
   app.use(authenticate(core));

@@ -12,6 +12,12 @@ export interface Config {
   sqliteSync: "normal" | "full";
   logLevel: LogLevel;
   nodeEnv: "development" | "production" | "test";
+  /** Browser origins allowed to call the API (CORS); empty = none, `["*"]` = any. */
+  corsOrigins: readonly string[];
+  /** Port of the Prometheus `/metrics` listener; undefined = no metrics at all (the default). */
+  metricsPort: number | undefined;
+  /** Bearer token `/metrics` requires; mandatory when metrics share the public port. */
+  metricsToken: string | undefined;
   webhooks: WebhookConfig;
 }
 
@@ -20,6 +26,16 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 // The address host must keep addresses valid references for IdentityMetadata (domain.md).
 const ADDRESS_HOST = /^((([A-Za-z0-9]+(-[A-Za-z0-9]+)*)\.)+[a-z]{2,}|localhost)$/;
+
+// `scheme://host[:port]` exactly as a browser sends it in Origin (no path, no trailing slash).
+const ORIGIN = /^https?:\/\/[^/\s,]+$/;
+
+const corsOrigins = z
+  .string()
+  .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean))
+  .refine((list) => list.every((origin) => origin === "*" || ORIGIN.test(origin)), "must be * or a comma-separated list of origins like https://app.example.com")
+  .refine((list) => !list.includes("*") || list.length === 1, "must be * alone, or a list of origins")
+  .default([]);
 
 const schema = z.object({
   PORT: z.coerce
@@ -37,6 +53,14 @@ const schema = z.object({
   IDHUB_SQLITE_SYNC: z.enum(["normal", "full"], { error: "must be normal or full" }).default("normal"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
+  IDHUB_CORS_ORIGINS: corsOrigins,
+  IDHUB_METRICS_PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(0, "must be between 0 and 65535")
+    .max(65535, "must be between 0 and 65535")
+    .optional(),
+  IDHUB_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   ...webhookEnvSchema,
 });
 
@@ -53,6 +77,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(env[name])})`);
   }
   const e = parsed.data;
+  // Metrics reveal traffic; on the port the world reaches they must be behind a token.
+  if (e.IDHUB_METRICS_PORT !== undefined && e.IDHUB_METRICS_PORT === e.PORT && e.PORT !== 0 && !e.IDHUB_METRICS_TOKEN) {
+    throw new Error("Invalid configuration: IDHUB_METRICS_PORT equals PORT, which needs IDHUB_METRICS_TOKEN (metrics are never public)");
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -61,6 +89,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqliteSync: e.IDHUB_SQLITE_SYNC,
     logLevel: e.LOG_LEVEL,
     nodeEnv: e.NODE_ENV,
+    corsOrigins: e.IDHUB_CORS_ORIGINS,
+    metricsPort: e.IDHUB_METRICS_PORT,
+    metricsToken: e.IDHUB_METRICS_TOKEN,
     webhooks: webhookConfigOf(e),
   };
 }

@@ -10,6 +10,7 @@ import type { Config } from "./config.js";
 import { coreFor } from "./core.js";
 import { createLogger } from "./logger.js";
 import { startWebhookDelivery, webhookSettingsFor, type WebhookHooks } from "./webhooks/index.js";
+import { startMetrics, type MetricsEndpoint } from "./metrics/endpoint.js";
 
 export interface StartOptions {
   config: Config;
@@ -29,6 +30,8 @@ export interface StartOptions {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The Prometheus endpoint's URL when IDHUB_METRICS_PORT is set (on the public port: `${url}/metrics`). */
+  metricsUrl: string | undefined;
   core: Core;
   database: Database;
   logger: Logger;
@@ -41,6 +44,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config);
   const database = opts.database ?? (await openDatabase(config.databaseUrl, { sqliteSync: config.sqliteSync }));
+  let metrics: MetricsEndpoint | undefined;
   try {
     await database.migrate();
     const core = coreFor(database, config, await webhookSettingsFor(config, logger));
@@ -49,19 +53,32 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const file = opts.bootstrapSecretFile ?? bootstrapSecretPath(config.databaseUrl);
       await announceBootstrap(created, { file, logger, stdout: opts.stdout ?? process.stdout });
     }
-    const server = await listen(createApp({ core, logger }).fetch, config);
+    metrics = await startMetrics(config);
+    const app = createApp({
+      core,
+      logger,
+      corsOrigins: config.corsOrigins,
+      metrics: metrics?.metrics,
+      publicMetricsToken: metrics?.onPublicPort ? config.metricsToken : undefined,
+    });
+    const server = await listen(app.fetch, config);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-    logger.info({ url, dialect: database.dialect }, "listening");
+    const metricsUrl = metrics?.onPublicPort ? `${url}/metrics` : metrics?.url;
+    logger.info({ url, metricsUrl, dialect: database.dialect }, "listening");
     const webhooks = startWebhookDelivery(core, config, logger, opts.webhooks);
 
     let closing: Promise<void> | undefined;
     const close = () =>
-      (closing ??= Promise.all([webhooks.stop(), closeGracefully(server, opts.shutdownGraceMs ?? 10_000)]).finally(() => database.close()).then(() => {
-        logger.info("stopped");
-      }));
-    return { url, port, core, database, logger, close };
+      (closing ??= Promise.all([webhooks.stop(), closeGracefully(server, opts.shutdownGraceMs ?? 10_000)])
+        .finally(() => metrics?.close())
+        .finally(() => database.close())
+        .then(() => {
+          logger.info("stopped");
+        }));
+    return { url, port, metricsUrl, core, database, logger, close };
   } catch (error) {
+    await metrics?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }

@@ -22,6 +22,7 @@ function trpcError(c: AppContext, code: TRPC_ERROR_CODE_KEY, status: number, mes
 
 export function trpcSurface(logger: Logger): Surface {
   return {
+    name: "trpc",
     maxBody: TRPC_MAX_BODY,
     fail(c, error) {
       if (isHttpProblem(error) && error.kind === "tooLarge") {

@@ -55,6 +55,22 @@ describe("idhub CLI", () => {
     expect((await idhub("migrate")).stdout.trim()).toBe("database is up to date");
   });
 
+  it("every command has the same --help layout, on stdout with status 0", async () => {
+    for (const command of [["start"], ["migrate"], ["account", "create"], ["secret", "create"]]) {
+      const { stdout } = await idhub(...command, "--help");
+      expect(stdout).toMatch(new RegExp(`^usage: idhub ${command.join(" ")} .*\\[--json\\]\n`));
+      expect(stdout).toContain("--help");
+      expect(stdout).toContain("exit codes: 0 ok, 1 failed, 2 usage error, 3 not found");
+    }
+    expect((await idhub("--help")).stdout).toContain("account create");
+  });
+
+  it("with --json, a mistake is reported as JSON on stderr", async () => {
+    await expect(idhub("account", "create", "--bogus", "--json")).rejects.toMatchObject({ code: 2, stdout: "" });
+    const failure = await idhub("account", "create", "--bogus", "--json").catch((error) => error);
+    expect(JSON.parse(failure.stderr)).toEqual({ error: { exitCode: 2, code: "usage", message: "Unknown option '--bogus'" } });
+  });
+
   it("reports usage mistakes with status 2 and bad configuration with status 1", async () => {
     await expect(idhub("account", "create")).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("--name") });
     await expect(idhub("fly")).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("usage: idhub") });

@@ -12,6 +12,9 @@ describe("loadConfig", () => {
       sqliteSync: "normal",
       logLevel: "info",
       nodeEnv: "production",
+      corsOrigins: [],
+      metricsPort: undefined,
+      metricsToken: undefined,
     });
   });
 
@@ -25,6 +28,9 @@ describe("loadConfig", () => {
         IDHUB_SQLITE_SYNC: "full",
         LOG_LEVEL: "debug",
         NODE_ENV: "development",
+        IDHUB_CORS_ORIGINS: "https://app.example.com",
+        IDHUB_METRICS_PORT: "9100",
+        IDHUB_METRICS_TOKEN: "a-scrape-token-of-16+",
       }),
     ).toEqual({
       port: 9000,
@@ -34,6 +40,9 @@ describe("loadConfig", () => {
       sqliteSync: "full",
       logLevel: "debug",
       nodeEnv: "development",
+      corsOrigins: ["https://app.example.com"],
+      metricsPort: 9100,
+      metricsToken: "a-scrape-token-of-16+",
     });
   });
 
@@ -46,6 +55,9 @@ describe("loadConfig", () => {
     ["IDHUB_SQLITE_SYNC", "off"],
     ["LOG_LEVEL", "verbose"],
     ["NODE_ENV", "staging"],
+    ["IDHUB_CORS_ORIGINS", "app.example.com"],
+    ["IDHUB_METRICS_PORT", "metrics"],
+    ["IDHUB_METRICS_TOKEN", "short"],
   ])("rejects %s=%s with a message naming the variable and the value", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} .*"${value}"`));
   });

@@ -6,6 +6,7 @@ export * from "./shared/json.js";
 export * from "./shared/ports.js";
 export * from "./shared/names.js";
 export * from "./shared/validate.js";
+export * from "./shared/metrics.js";
 export * from "./access/actions.js";
 export * from "./access/statement.js";
 export * from "./access/principal.js";

@@ -32,6 +32,7 @@ async function readBody(c: AppContext): Promise<unknown> {
 /** The enmeshed Connector's REST conventions: two prefixes, `{"result"}` / `{"error"}` envelopes. */
 export function connectorSurface(logger: Logger): RestSurface {
   return {
+    name: "connector",
     tag: "connector",
     prefixes: CONNECTOR_PREFIXES,
     securityScheme: "ApiKeyAuth",

@@ -1,4 +1,4 @@
-import { isDomainError, type Core } from "@idhub/core";
+import { isDomainError, metrics, type Core } from "@idhub/core";
 import type { MiddlewareHandler } from "hono";
 import { clientAddress, type AppEnv } from "./env.js";
 
@@ -23,6 +23,7 @@ export function authenticate(core: Core): MiddlewareHandler<AppEnv> {
         c.set("principal", await core.access.authenticate({ secret, dictHeader, client: clientAddress(c) }));
       } catch (error) {
         if (!isDomainError(error)) throw error;
+        if (error.kind === "UNAUTHENTICATED") metrics.login(error.code === "auth.throttled" ? "throttled" : "failure");
         c.set("authError", error);
       }
     }

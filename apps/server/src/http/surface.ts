@@ -4,6 +4,8 @@ import type { AnyRoute, SuccessStatus } from "./route-table.js";
 
 /** Anything that answers requests in its own error envelope (both REST surfaces, tRPC). */
 export interface Surface {
+  /** `trustedtwin`, `connector` or `trpc`: the `surface` label of request metrics. */
+  name: string;
   /** Largest accepted request body, in bytes. */
   maxBody: number;
   /** Renders any failure — DomainError, HttpProblem or unexpected — in this surface's envelope. */

@@ -40,9 +40,12 @@ const INTERNAL: [number, string] = [500000, "Internal server error."];
 
 const fromDomain = (error: DomainError): [number, string] => [BY_CODE[error.code] ?? BY_KIND[error.kind], error.message];
 
-/** The Trusted Twin error renderer: `{subcode, description, trace}`, status = first three digits. */
+/**
+ * The Trusted Twin error renderer: `{subcode, description, trace}`, status = first three digits.
+ * The trace is the request id (X-Request-Id), so a client's report finds the server's log lines.
+ */
 export function renderTrustedTwinError(logger: Logger, c: AppContext, error: unknown): Response {
-  const trace = randomUUID();
+  const trace = c.get("requestId") ?? randomUUID();
   let answer = INTERNAL;
   if (isDomainError(error)) answer = fromDomain(error);
   else if (isHttpProblem(error)) answer = PROBLEMS[error.kind];

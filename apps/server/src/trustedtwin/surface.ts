@@ -14,6 +14,7 @@ const error = (description: string) => ({ description, content: { "application/j
 /** Trusted Twin's REST conventions: root paths, bare JSON bodies, `{subcode, description, trace}` errors. */
 export function trustedTwinSurface(logger: Logger): RestSurface {
   return {
+    name: "trustedtwin",
     tag: "trustedtwin",
     prefixes: [""],
     securityScheme: "TrustedTwinSecret",

@@ -20,15 +20,18 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** A real server on 127.0.0.1, a random port and a fresh database of the dialect. */
-export async function startTestServer(dialect: TestDialect = "sqlite"): Promise<TestServer> {
+/**
+ * A real server on 127.0.0.1, a random port and a fresh database of the dialect. `env` adds
+ * configuration (e.g. `IDHUB_CORS_ORIGINS`), read like the process environment.
+ */
+export async function startTestServer(dialect: TestDialect = "sqlite", env: Record<string, string> = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "idhub-server-test-"));
   const logs: string[] = [];
   const printed: string[] = [];
   const logger = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
   const bootstrapSecretFile = join(dir, "bootstrap-secret.txt");
   const server = await startServer({
-    config: loadConfig({ PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test" }),
+    config: loadConfig({ PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", ...env }),
     logger,
     database: await openTestDatabase(dialect),
     bootstrapSecretFile,
