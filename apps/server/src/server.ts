@@ -47,7 +47,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let metrics: MetricsEndpoint | undefined;
   try {
     await database.migrate();
-    const core = coreFor(database, config, await webhookSettingsFor(config, logger));
+    const core = coreFor(database, config, await webhookSettingsFor(config, logger, opts.database !== undefined));
     const created = await core.admin.bootstrap();
     if (created) {
       const file = opts.bootstrapSecretFile ?? bootstrapSecretPath(config.databaseUrl);

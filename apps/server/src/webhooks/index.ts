@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Core, WebhookSettings } from "@idhub/core";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
@@ -12,8 +13,15 @@ export { WebhookWorker };
 export type WebhookHooks = Pick<WorkerOptions, "resolve" | "onAttempt">;
 
 /** Core's webhook settings: the SSRF switch and the secret-derivation key. */
-export async function webhookSettingsFor(config: Pick<Config, "webhooks" | "databaseUrl">, logger: Logger): Promise<WebhookSettings> {
-  return { allowPrivate: config.webhooks.allowPrivate, secretKey: await webhookKey(config.webhooks.key, config.databaseUrl, logger) };
+export async function webhookSettingsFor(
+  config: Pick<Config, "webhooks" | "databaseUrl">,
+  logger: Logger,
+  /** The database was handed in (tests), so `databaseUrl` says nothing about where a key file belongs. */
+  databaseHandedIn: boolean,
+): Promise<WebhookSettings> {
+  const secretKey =
+    config.webhooks.key ?? (databaseHandedIn ? randomBytes(32) : await webhookKey(config.webhooks.key, config.databaseUrl, logger));
+  return { allowPrivate: config.webhooks.allowPrivate, secretKey };
 }
 
 /** Starts this process's delivery worker; `stop()` ends it (call before closing the database). */

@@ -85,10 +85,13 @@ export function send(out: Outgoing, options: SendOptions): Promise<AttemptResult
 
     request.on("socket", (socket) => {
       // Belt and braces: the address actually connected to (covers any path around lookup).
-      socket.once("connect", () => {
+      const check = () => {
         const remote = socket.remoteAddress;
         if (!options.allowPrivate && remote && isForbiddenAddress(remote)) request.destroy(refusal(host, remote));
-      });
+      };
+      if (socket.connecting) socket.once("connect", check);
+      else check(); // a pooled keep-alive socket, checked when it was opened
+
     });
     request.on("error", (error) => finish(result(null, error.message)));
     request.on("response", (response: IncomingMessage) => {

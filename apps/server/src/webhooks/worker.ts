@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { LookupFunction } from "node:net";
-import { DEFAULT_RETRY_POLICY, type AttemptResult, type Core, type RetryPolicy, type StoredWebhook, type WebhookMessage } from "@idhub/core";
+import { DEFAULT_RETRY_POLICY, metrics, type AttemptResult, type Core, type RetryPolicy, type StoredWebhook, type WebhookMessage } from "@idhub/core";
 import type { Logger } from "pino";
 import type { WebhookConfig } from "./config.js";
 import { payloadOf, signedHeaders } from "./payload.js";
@@ -181,6 +181,7 @@ export class WebhookWorker {
       durationMs: Math.round(result.durationMs),
     };
     this.options.logger.debug({ ...attempt, error: result.error ?? undefined }, "webhook attempt");
+    metrics.webhookDelivery(outcome === "disabled" ? "gave_up" : outcome);
     this.options.onAttempt?.(attempt);
   }
 

@@ -5,7 +5,7 @@ import type { CreatedAccount } from "@idhub/core";
 import { openTestDatabase, type TestDialect } from "@idhub/db/testing";
 import { pino } from "pino";
 import { loadConfig } from "../../src/config.js";
-import { startServer, type RunningServer } from "../../src/server.js";
+import { startServer, type RunningServer, type StartOptions } from "../../src/server.js";
 import { httpClient, type HttpClient } from "./http.js";
 
 export interface TestServer extends RunningServer {
@@ -24,7 +24,11 @@ export interface TestServer extends RunningServer {
  * A real server on 127.0.0.1, a random port and a fresh database of the dialect. `env` adds
  * configuration (e.g. `IDHUB_CORS_ORIGINS`), read like the process environment.
  */
-export async function startTestServer(dialect: TestDialect = "sqlite", env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  dialect: TestDialect = "sqlite",
+  env: Record<string, string> = {},
+  options: Pick<StartOptions, "webhooks"> = {},
+): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "idhub-server-test-"));
   const logs: string[] = [];
   const printed: string[] = [];
@@ -37,6 +41,7 @@ export async function startTestServer(dialect: TestDialect = "sqlite", env: Reco
     bootstrapSecretFile,
     stdout: { write: (text: string) => printed.push(text) },
     shutdownGraceMs: 2_000,
+    ...options,
   });
   let n = 0;
   return {

@@ -1,6 +1,7 @@
 import type { CoreDeps } from "../deps.js";
 import { newEvent } from "../events/new-event.js";
 import { relationshipSeenBy } from "../relationships/relationships.js";
+import type { Relationship } from "../relationships/relationship.js";
 import type { Repositories } from "../store.js";
 import { retryDelay, type RetryPolicy } from "./backoff.js";
 import { isRelationshipEvent, messagesOf } from "./messages.js";
@@ -44,7 +45,8 @@ export const webhookDeliveryUseCases = (deps: CoreDeps) => {
     const events = await tx.events.list(w.account, w.partial > 0 ? w.position - 1 : w.position, EVENTS_PER_BATCH);
     const messages: WebhookMessage[] = [];
     for (const event of events) {
-      const relationship = isRelationshipEvent(event) ? await relationshipSeenBy(deps, tx, w.account, event.subject) : undefined;
+      const current = isRelationshipEvent(event) ? await relationshipSeenBy(deps, tx, w.account, event.subject) : undefined;
+      const relationship = current && asOf(current, event.at);
       const all = messagesOf(event, relationship, w.types);
       messages.push(...(event.seq === w.position ? all.slice(w.partial) : all));
     }
@@ -140,6 +142,19 @@ export const webhookDeliveryUseCases = (deps: CoreDeps) => {
     prune: (ageMs: number): Promise<number> => deps.store.read.webhooks.pruneDeliveries(deps.clock.now() - ageMs),
   };
 };
+
+/**
+ * The relationship as it was when the event happened, not as it is now (a late delivery of
+ * "created" must not say Active): the audit log is append-only and every status change adds one
+ * entry, written just before its event, so the entries up to the event's time and the status of
+ * the last of them are that state. Two changes within the same millisecond are told apart no
+ * further (the later one then shows in both).
+ */
+function asOf(relationship: Relationship, at: number): Relationship {
+  const auditLog = relationship.auditLog.filter((e) => e.createdAt <= at);
+  const last = auditLog[auditLog.length - 1];
+  return last ? { ...relationship, auditLog, status: last.newStatus } : relationship;
+}
 
 const record = (webhook: string, m: WebhookMessage, a: AttemptResult, outcome: "delivered" | "failed", at: number) => ({
   webhook,
