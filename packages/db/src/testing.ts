@@ -47,12 +47,20 @@ async function openSqliteTest(): Promise<Opened> {
   }
 }
 
-async function openPostgresTest(): Promise<Opened> {
+/**
+ * An empty schema `t_<random>` on IDHUB_TEST_PG_URL, for tests whose servers run in other
+ * processes and open the database themselves (`pgSchema`); `drop()` removes it.
+ */
+export async function createTestSchema(): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
   const url = pgUrl();
   if (!url) throw new Error("IDHUB_TEST_PG_URL is not set: PostgreSQL tests cannot run");
   const schema = `t_${randomBytes(8).toString("hex")}`;
   await admin(url, `create schema ${schema}`);
-  const drop = () => admin(url, `drop schema if exists ${schema} cascade`);
+  return { url, schema, drop: () => admin(url, `drop schema if exists ${schema} cascade`) };
+}
+
+async function openPostgresTest(): Promise<Opened> {
+  const { url, schema, drop } = await createTestSchema();
   try {
     const database = await openDatabase(url, { pgSchema: schema, guardTransactions: true });
     return { database, close: once(async () => { await database.close(); await drop(); }) };
