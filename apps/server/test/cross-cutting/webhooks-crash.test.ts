@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Core, Principal } from "@idhub/core";
+import type { Core, Principal, Webhook } from "@idhub/core";
 import { openDatabase, type Database } from "@idhub/db";
 import { createTestSchema, testDialects, type TestDialect } from "@idhub/db/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -115,7 +115,7 @@ describe.each(testDialects.filter((d) => d === "postgres"))("webhooks with two s
       cleanup.push(() => receiver.close());
 
       const tenants = await Promise.all(["a", "b", "c", "d"].map((name) => tenant(shared.core, name)));
-      const hooks = [];
+      const hooks: Webhook[] = [];
       for (const [i, t] of tenants.entries()) {
         hooks.push((await shared.core.webhooks.create(t, { url: `${receiver.url}/${i}` })).webhook);
       }
