@@ -28,7 +28,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ["::", 128],
   ["::1", 128],
-  ["::ffff:0:0", 96], // IPv4-mapped: would smuggle any IPv4 address past the IPv4 list
   ["64:ff9b::", 96], // NAT64, same reason
   ["100::", 64],
   ["2001:db8::", 32],
@@ -39,7 +38,10 @@ for (const [net, prefix] of [
   blocked.addSubnet(net, prefix, "ipv6");
 }
 
-/** True for loopback, private, link-local, metadata, reserved and multicast addresses. */
+/**
+ * True for loopback, private, link-local, metadata, reserved and multicast addresses. IPv4-mapped
+ * IPv6 addresses (`::ffff:127.0.0.1`) are matched against the IPv4 list by BlockList itself.
+ */
 export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true; // not an address at all: never connect
