@@ -1,20 +1,14 @@
 #!/usr/bin/env node
-// The `idhub` command. Builds the server (turbo: a cache hit when nothing changed) so a fresh
-// clone or an edited tree never runs stale code, then runs the compiled CLI. Build output goes
-// to stderr: stdout belongs to the command (`--json` output is parsed by scripts).
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+// The `idhub` command: runs the compiled CLI, and never builds. Building here rewrote dist/ in
+// place on every start, so processes started together (N servers, cluster workers, a CLI call
+// beside a running server) loaded half-written files and crashed with "Cannot find module", and
+// every cold start paid for the build. `pnpm start` and `pnpm build` build before; this only runs
+// what is built.
+import { existsSync } from "node:fs";
 
-const root = fileURLToPath(new URL("../../..", import.meta.url));
-if (!process.env.IDHUB_SKIP_BUILD) {
-  try {
-    execFileSync("pnpm", ["exec", "turbo", "run", "build", "--filter=@idhub/server...", "--output-logs=errors-only"], {
-      cwd: root,
-      stdio: ["ignore", process.stderr, process.stderr],
-    });
-  } catch {
-    console.error("idhub: building the server failed (see above)");
-    process.exit(1);
-  }
+const cli = new URL("../dist/cli.js", import.meta.url);
+if (!existsSync(cli)) {
+  console.error("idhub: the server is not built yet: run `pnpm build` (or `pnpm start`, which builds first)");
+  process.exit(1);
 }
-await import(new URL("../dist/cli.js", import.meta.url).href);
+await import(cli.href);

@@ -7,7 +7,9 @@ import { connectorSurface } from "./connector/surface.js";
 import { mountHealth } from "./connector/health.js";
 import { CONNECTOR_PREFIXES } from "./connector/wire.js";
 import { mountDocs } from "./docs.js";
+import { mountProbes, type ReadinessCheck } from "./health/probes.js";
 import { authenticate } from "./http/authenticate.js";
+import { clientAddress } from "./http/client-address.js";
 import { declaresMoreThan } from "./http/body.js";
 import { errorBoundary } from "./http/error-boundary.js";
 import type { AppEnv } from "./http/env.js";
@@ -15,6 +17,7 @@ import { routingPath } from "./http/paths.js";
 import { corsFor } from "./http/cors.js";
 import { HttpProblem } from "./http/problems.js";
 import { requestLog } from "./http/request-log.js";
+import { retryAfterOf } from "./http/retry-after.js";
 import type { Surface } from "./http/surface.js";
 import { responseTiming } from "./http/timing.js";
 import { metricsRoute } from "./metrics/endpoint.js";
@@ -27,6 +30,10 @@ import { trustedTwinSurface } from "./trustedtwin/surface.js";
 export interface AppOptions {
   core: Core;
   logger: Logger;
+  /** IDHUB_TRUSTED_PROXIES: whose X-Forwarded-For is believed (none by default). */
+  trustedProxies?: readonly string[];
+  /** What /health/ready checks; without a server around the app: only that the database answers. */
+  readiness?: ReadinessCheck;
   /** Browser origins allowed by CORS (`IDHUB_CORS_ORIGINS`); none by default. */
   corsOrigins?: readonly string[];
   /** When given, every request is counted and timed (see metrics/). */
@@ -43,12 +50,20 @@ const isUnder = (path: string, prefix: string) => path === prefix || path.starts
  * (health, docs, metrics) → body-size guard → authentication (once, for every surface) → tRPC,
  * Connector, Trusted Twin.
  */
-export function createApp({ core, logger, corsOrigins = [], metrics, publicMetricsToken }: AppOptions): OpenAPIHono<AppEnv> {
+export function createApp({
+  core,
+  logger,
+  trustedProxies = [],
+  readiness,
+  corsOrigins = [],
+  metrics,
+  publicMetricsToken,
+}: AppOptions): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ getPath: routingPath });
 
   const trpc = trpcSurface(logger);
-  const connector = connectorSurface(logger);
-  const trustedTwin = trustedTwinSurface(logger);
+  const connector = withRetryAfter(connectorSurface(logger));
+  const trustedTwin = withRetryAfter(trustedTwinSurface(logger));
   // Which surface answers for a path: its error envelope and its body limit.
   const surfaceOf = (path: string): Surface => {
     if (isUnder(path, "/trpc")) return trpc;
@@ -57,12 +72,14 @@ export function createApp({ core, logger, corsOrigins = [], metrics, publicMetri
   };
 
   app.use(requestLog(logger));
+  app.use(clientAddress(trustedProxies));
   if (metrics) app.use(requestMetrics(metrics, (path) => surfaceOf(path).name));
   app.use(errorBoundary);
   const cors = corsFor(corsOrigins);
   if (cors) app.use(cors);
   for (const prefix of CONNECTOR_PREFIXES) app.use(`${prefix}/*`, responseTiming);
   mountHealth(app, core);
+  mountProbes(app, readiness ?? (async () => ({ database: (await core.health.check()).database, migrations: true, draining: false })));
   mountDocs(app);
   if (metrics && publicMetricsToken) app.get("/metrics", metricsRoute(metrics, publicMetricsToken));
 
@@ -76,6 +93,19 @@ export function createApp({ core, logger, corsOrigins = [], metrics, publicMetri
   app.notFound((c) => surfaceOf(c.req.path).fail(c, new HttpProblem("unknownRoute")));
   app.onError((error, c) => surfaceOf(c.req.path).fail(c, error));
   return app;
+}
+
+/** A REST surface whose error answers also carry Retry-After when the error says when to retry (throttling). */
+function withRetryAfter<S extends Surface>(surface: S): S {
+  return {
+    ...surface,
+    fail(c, error) {
+      const response = surface.fail(c, error);
+      const retryAfter = retryAfterOf(error);
+      if (retryAfter) response.headers.set("Retry-After", retryAfter);
+      return response;
+    },
+  };
 }
 
 /** Rejects a declared oversized body before authentication or any reading (chunked bodies are counted when read). */

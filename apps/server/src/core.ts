@@ -3,13 +3,26 @@ import { createCore, LoginThrottle, systemClock, type Core, type WebhookSettings
 import type { Database } from "@idhub/db";
 import type { Config } from "./config.js";
 
-/** The production wiring of core: real clock, random UUIDs, the configured address host. */
-export function coreFor(database: Database, config: Pick<Config, "addressHost">, webhooks?: WebhookSettings): Core {
+/**
+ * The production wiring of core: real clock, random UUIDs, the configured address host, the
+ * database's feed signal, failed logins counted in the database (shared by every process on it),
+ * and the webhook settings (target policy, secret key).
+ */
+export function coreFor(
+  database: Database,
+  config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs">,
+  webhooks?: WebhookSettings,
+): Core {
   return createCore({
     store: database.store,
     clock: systemClock,
     ids: { uuid: () => randomUUID() },
     config: { addressHost: config.addressHost, webhooks },
-    throttle: new LoginThrottle(systemClock),
+    throttle: new LoginThrottle(
+      systemClock,
+      { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs },
+      database.failureCounter,
+    ),
+    feed: database.feed,
   });
 }

@@ -16,6 +16,7 @@ const DOCUMENT = {
   tags: [
     { name: "trustedtwin", description: "Trusted-Twin-compatible REST API" },
     { name: "connector", description: "enmeshed-Connector-compatible REST API" },
+    { name: "operations", description: "Probes for orchestrators and load balancers" },
   ],
 };
 

@@ -9,6 +9,7 @@ import { readLimited } from "./http/body.js";
 import type { AppContext, AppEnv } from "./http/env.js";
 import { HttpProblem, isHttpProblem } from "./http/problems.js";
 import type { Surface } from "./http/surface.js";
+import { retryAfterOf } from "./http/retry-after.js";
 import { logUnexpected } from "./http/unexpected.js";
 
 // A batch may carry several metadata values of up to 1 MB each.
@@ -62,6 +63,10 @@ export function mountTrpc(app: Hono<AppEnv>, core: Core, logger: Logger, surface
       // Domain errors become their own tRPC codes (in @idhub/api); an internal error is an incident.
       onError: ({ error }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") logUnexpected(logger, c, error.cause ?? error);
+      },
+      responseMeta: ({ errors }) => {
+        const retryAfter = errors.map((error) => retryAfterOf(error.cause)).find((value) => value !== undefined);
+        return retryAfter ? { headers: { "retry-after": retryAfter } } : {};
       },
     });
   });

@@ -1,4 +1,5 @@
 import { accessRouter } from "./routers/access.js";
+import { eventsRouter } from "./routers/events.js";
 import { healthRouter } from "./routers/health.js";
 import { identitiesRouter } from "./routers/identities.js";
 import { identityMetadataRouter } from "./routers/identity-metadata.js";
@@ -16,6 +17,7 @@ export const appRouter = router({
   relationshipTemplates: relationshipTemplatesRouter,
   relationships: relationshipsRouter,
   identityMetadata: identityMetadataRouter,
+  events: eventsRouter,
   webhooks: webhooksRouter,
 });
 

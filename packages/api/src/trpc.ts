@@ -3,9 +3,17 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { Context } from "./context.js";
 import { domainErrorData, TRPC_CODE } from "./errors.js";
 
+/** Heartbeat on idle subscription streams, so proxies and load balancers keep them open. */
+export const SSE_PING_MS = 15_000;
+
 const t = initTRPC.context<Context>().create({
   // Never send stacks to clients, whatever NODE_ENV says; the server logs unexpected errors.
   isDev: false,
+  sse: {
+    ping: { enabled: true, intervalMs: SSE_PING_MS },
+    // The client reconnects (resuming from its last event) when even heartbeats stop arriving.
+    client: { reconnectAfterInactivityMs: 3 * SSE_PING_MS },
+  },
   errorFormatter({ shape, error }) {
     const domain = domainErrorData(error.cause);
     const unexpected = !domain && error.code === "INTERNAL_SERVER_ERROR";
@@ -17,13 +25,13 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Turns a DomainError thrown by a use case into the matching TRPCError (cause kept for the formatter). */
+/** A DomainError as the matching TRPCError (cause kept for the formatter). */
+export const toTRPCError = (cause: DomainError) => new TRPCError({ code: TRPC_CODE[cause.kind], message: cause.message, cause });
+
+/** Turns a DomainError thrown by a use case into the matching TRPCError. */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: TRPC_CODE[cause.kind], message: cause.message, cause });
-  }
+  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
   return result;
 });
 

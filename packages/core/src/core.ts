@@ -5,6 +5,7 @@ import { roleUseCases } from "./access/roles.js";
 import { secretUseCases } from "./access/secrets.js";
 import { userUseCases } from "./access/users.js";
 import type { CoreDeps } from "./deps.js";
+import { eventUseCases } from "./events/events.js";
 import { identityMetadataUseCases } from "./identity-metadata/use-cases.js";
 import { relationshipUseCases } from "./relationships/relationships.js";
 import { relationshipTemplateUseCases } from "./relationships/templates.js";
@@ -34,6 +35,7 @@ export function createCore(deps: CoreDeps) {
     relationshipTemplates: relationshipTemplateUseCases(deps),
     relationships: relationshipUseCases(deps),
     identityMetadata: identityMetadataUseCases(deps),
+    events: eventUseCases(deps),
     webhooks: webhookUseCases(deps),
     /** For the server's delivery worker only: system-side, no principal. */
     webhookDelivery: webhookDeliveryUseCases(deps),

@@ -1,4 +1,5 @@
 import type { LoginThrottle } from "./access/login-throttle.js";
+import type { FeedSignal } from "./events/feed-signal.js";
 import type { Clock, Ids } from "./shared/ports.js";
 import type { Store } from "./store.js";
 import type { WebhookSettings } from "./webhooks/settings.js";
@@ -17,4 +18,6 @@ export interface CoreDeps {
   ids: Ids;
   config: CoreConfig;
   throttle: LoginThrottle;
+  /** Wakes change-feed readers when events commit (absent: nothing follows the feed live). */
+  feed?: FeedSignal | undefined;
 }

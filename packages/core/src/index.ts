@@ -26,8 +26,7 @@ export type { CreatedAccount, CreateAccountInput } from "./access/create-account
 export type { CreateUserInput, UpdateUserInput, IdInput } from "./access/users.js";
 export type { CreateRoleInput, UpdateRoleInput, StatementInput, RulesInput } from "./access/roles.js";
 export type { CreatePinInput, UpdateSecretInput, UserRefInput, RedeemPinInput, IssuedSecret } from "./access/secrets.js";
-export * from "./events/event.js";
-export * from "./events/repository.js";
+export * from "./events/index.js";
 export * from "./rules/index.js";
 export * from "./twins/twin.js";
 export * from "./twins/repository.js";

@@ -75,6 +75,12 @@ export interface EventsTable {
   data: string;
 }
 
+/** Per account, the highest seq retention has deleted (see migration 0004). */
+export interface EventPruneMarksTable {
+  account: string;
+  through_seq: number;
+}
+
 export interface TwinsTable {
   id: string;
   owner: string;
@@ -176,6 +182,13 @@ export interface IdentityMetadataTable {
   updated_at: number;
 }
 
+export interface LoginFailuresTable {
+  /** Client address (as the server decided it: socket peer or trusted X-Forwarded-For). */
+  client: string;
+  window_start: number;
+  failures: number;
+}
+
 export interface WebhooksTable {
   id: string;
   account: string;
@@ -218,6 +231,7 @@ export interface DB {
   secrets: SecretsTable;
   secret_pins: SecretPinsTable;
   events: EventsTable;
+  event_prune_marks: EventPruneMarksTable;
   twins: TwinsTable;
   identities: IdentitiesTable;
   relationship_templates: RelationshipTemplatesTable;
@@ -225,6 +239,7 @@ export interface DB {
   relationship_tokens: RelationshipTokensTable;
   relationships: RelationshipsTable;
   identity_metadata: IdentityMetadataTable;
+  login_failures: LoginFailuresTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -11,11 +11,12 @@ import {
   type UnknownRow,
 } from "kysely";
 import { accountRepository } from "./repositories/accounts.js";
-import { eventRepository } from "./repositories/events.js";
+import { eventRepository, type OnAppended } from "./repositories/events.js";
 import { identityRepository } from "./repositories/identities.js";
 import { identityMetadataRepository } from "./repositories/identity-metadata.js";
 import { relationshipTemplateRepository } from "./repositories/relationship-templates.js";
 import { relationshipRepository } from "./repositories/relationships.js";
+import { retryingTransient } from "./retry.js";
 import { roleRepository } from "./repositories/roles.js";
 import { secretRepository } from "./repositories/secrets.js";
 import { twinRepository } from "./repositories/twins.js";
@@ -23,14 +24,17 @@ import { userRepository } from "./repositories/users.js";
 import { webhookRepository } from "./repositories/webhooks.js";
 import type { DB, SqlDialect } from "./schema.js";
 
-/** Every repository bound to one executor: the plain connection(s) or one transaction. */
-export function repositories(db: Kysely<DB>, dialect: SqlDialect): Repositories {
+/**
+ * Every repository bound to one executor: the plain connection(s) or one transaction.
+ * `onAppended` hears which accounts' feeds an events append grew.
+ */
+export function repositories(db: Kysely<DB>, dialect: SqlDialect, onAppended?: OnAppended): Repositories {
   return {
     accounts: accountRepository(db),
     roles: roleRepository(db),
     users: userRepository(db),
     secrets: secretRepository(db),
-    events: eventRepository(db, dialect),
+    events: eventRepository(db, dialect, onAppended),
     twins: twinRepository(db, dialect),
     identities: identityRepository(db),
     relationshipTemplates: relationshipTemplateRepository(db),
@@ -89,15 +93,43 @@ const translatorFor = (dialect: SqlDialect) => (dialect === "postgres" ? unstora
  * promise in the process, plus a plugin pass on every query — measured as a large part of the
  * server's CPU per request.
  */
-export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: { guardTransactions: boolean }): Store {
-  return options.guardTransactions ? guardedStore(db, dialect) : plainStore(db, dialect);
+export interface StoreOptions {
+  guardTransactions: boolean;
+  /** Told, after commit, which accounts' feeds a transaction grew (the change feed's wake-up). */
+  onCommitted?: ((accounts: Iterable<string>) => void) | undefined;
 }
 
-function plainStore(db: Kysely<DB>, dialect: SqlDialect): Store {
+export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreOptions): Store {
+  return options.guardTransactions ? guardedStore(db, dialect, options) : plainStore(db, dialect, options);
+}
+
+/**
+ * Runs `work` in a transaction with repositories that note the accounts whose feeds it grew, and
+ * tells `onCommitted` once it has committed (never after a rollback).
+ */
+async function inFeedTransaction<T>(
+  db: Kysely<DB>,
+  dialect: SqlDialect,
+  options: StoreOptions,
+  work: (tx: Repositories) => Promise<T>,
+): Promise<T> {
+  const grown = new Set<string>();
+  // A transient conflict with another process runs the whole transaction again (retry.ts).
+  const result = await retryingTransient(() => {
+    grown.clear();
+    return db.transaction().execute((trx) => work(repositories(trx, dialect, (accounts) => accounts.forEach((a) => grown.add(a)))));
+  });
+  if (grown.size > 0) options.onCommitted?.(grown);
+  return result;
+}
+
+function plainStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreOptions): Store {
   const translate = translatorFor(dialect);
+  // Outside a transaction an append commits by itself: signal it straight away.
+  const read = repositories(db, dialect, options.onCommitted);
   return {
-    read: dialect === "postgres" ? translatingErrors(repositories(db, dialect), translate) : repositories(db, dialect),
-    transaction: (work) => db.transaction().execute((trx) => work(repositories(trx, dialect))).catch(translate),
+    read: dialect === "postgres" ? translatingErrors(read, translate) : read,
+    transaction: (work) => inFeedTransaction(db, dialect, options, work).catch(translate),
     async ping() {
       await sql`select 1`.execute(db);
       return true;
@@ -105,12 +137,12 @@ function plainStore(db: Kysely<DB>, dialect: SqlDialect): Store {
   };
 }
 
-function guardedStore(db: Kysely<DB>, dialect: SqlDialect): Store {
+function guardedStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreOptions): Store {
   // Marks the async context of a running transaction callback; `open` is cleared at the end so
   // work merely started inside (and outliving) the transaction is not refused afterwards.
   const scope = new AsyncLocalStorage<{ open: boolean }>();
   const inTransaction = () => scope.getStore()?.open === true;
-  const plain = plainStore(db.withPlugin(new RefuseInsideTransaction(inTransaction)), dialect);
+  const plain = plainStore(db.withPlugin(new RefuseInsideTransaction(inTransaction)), dialect, options);
 
   return {
     read: plain.read,
@@ -119,7 +151,7 @@ function guardedStore(db: Kysely<DB>, dialect: SqlDialect): Store {
       if (inTransaction()) throw misuse("store.transaction");
       const state = { open: true };
       try {
-        return await scope.run(state, () => db.transaction().execute((trx) => work(repositories(trx, dialect))));
+        return await scope.run(state, () => inFeedTransaction(db, dialect, options, work));
       } catch (error) {
         return translatorFor(dialect)(error);
       } finally {

@@ -47,20 +47,12 @@ async function openSqliteTest(): Promise<Opened> {
   }
 }
 
-/**
- * An empty schema `t_<random>` on IDHUB_TEST_PG_URL, for tests whose servers run in other
- * processes and open the database themselves (`pgSchema`); `drop()` removes it.
- */
-export async function createTestSchema(): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
+async function openPostgresTest(): Promise<Opened> {
   const url = pgUrl();
   if (!url) throw new Error("IDHUB_TEST_PG_URL is not set: PostgreSQL tests cannot run");
   const schema = `t_${randomBytes(8).toString("hex")}`;
   await admin(url, `create schema ${schema}`);
-  return { url, schema, drop: () => admin(url, `drop schema if exists ${schema} cascade`) };
-}
-
-async function openPostgresTest(): Promise<Opened> {
-  const { url, schema, drop } = await createTestSchema();
+  const drop = () => admin(url, `drop schema if exists ${schema} cascade`);
   try {
     const database = await openDatabase(url, { pgSchema: schema, guardTransactions: true });
     return { database, close: once(async () => { await database.close(); await drop(); }) };
@@ -68,6 +60,20 @@ async function openPostgresTest(): Promise<Opened> {
     await drop();
     throw error;
   }
+}
+
+/**
+ * An empty PostgreSQL schema on IDHUB_TEST_PG_URL for server *processes* to share: `url` names the
+ * schema itself (`options=-c search_path=…`), so a child given only IDHUB_DATABASE_URL works in it.
+ */
+export async function createTestSchema(): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
+  const base = pgUrl();
+  if (!base) throw new Error("IDHUB_TEST_PG_URL is not set: PostgreSQL tests cannot run");
+  const schema = `t_${randomBytes(8).toString("hex")}`;
+  await admin(base, `create schema ${schema}`);
+  const url = new URL(base);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return { schema, url: url.toString(), drop: once(() => admin(base, `drop schema if exists ${schema} cascade`)) };
 }
 
 /** One statement on a short-lived connection of its own (the pool may be closed by then). */

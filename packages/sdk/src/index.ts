@@ -1,5 +1,14 @@
 import type { AppRouter } from "@idhub/api";
-import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError, type TRPCClient } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+  type TRPCClient,
+} from "@trpc/client";
+import { EventSource } from "eventsource";
 
 export type { AppRouter };
 export type IdhubClient = TRPCClient<AppRouter>;
@@ -17,18 +26,36 @@ export interface ClientOptions {
   fetch?: typeof fetch;
 }
 
-/** A typed client: `client.access.whoami.query()`, `client.access.users.create.mutate({...})`, … */
+/**
+ * A typed client: `client.access.whoami.query()`, `client.access.users.create.mutate({...})`, …
+ *
+ * Subscriptions (`client.events.subscribe.subscribe({ after }, { onData })`) run over Server-Sent
+ * Events with the same headers. The `eventsource` package is used in every runtime: Node 20 has
+ * no global EventSource, and a browser's cannot send headers — the secret must never go into the
+ * URL, where proxies and access logs would keep it. The stream reconnects by itself and resumes
+ * after the last event received.
+ */
 export function createClient(options: ClientOptions): IdhubClient {
   const headers: Record<string, string> = {};
   if (options.apiKey) headers["authorization"] = options.apiKey;
   if (options.dict) headers["x-trustedtwin"] = base64(JSON.stringify(options.dict));
-  const linkOptions = {
-    url: `${options.url.replace(/\/+$/, "")}/trpc`,
-    headers,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  };
+  const url = `${options.url.replace(/\/+$/, "")}/trpc`;
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const linkOptions = { url, headers, ...(options.fetch ? { fetch: options.fetch } : {}) };
   return createTRPCClient<AppRouter>({
-    links: [options.batch === false ? httpLink(linkOptions) : httpBatchLink(linkOptions)],
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url,
+          EventSource,
+          eventSourceOptions: {
+            fetch: (input, init) => fetchImpl(input, { ...init, headers: { ...init?.headers, ...headers } }),
+          },
+        }),
+        false: options.batch === false ? httpLink(linkOptions) : httpBatchLink(linkOptions),
+      }),
+    ],
   });
 }
 

@@ -13,6 +13,8 @@ export interface AppEnv {
     principal: Principal | undefined;
     /** Set by authentication when a secret was presented and rejected (or X-TrustedTwin was bad). */
     authError: DomainError | undefined;
+    /** The client's address (the socket's peer, or what a trusted proxy forwarded): see client-address.ts. */
+    client: string;
     /** Replaces the concrete path in the access log when the path carries a credential. */
     logPath: string | undefined;
   };
@@ -20,5 +22,5 @@ export interface AppEnv {
 
 export type AppContext = Context<AppEnv>;
 
-/** The peer's address, for throttling failed logins. Only the socket is trusted, never X-Forwarded-For. */
-export const clientAddress = (c: AppContext): string => c.env?.incoming?.socket?.remoteAddress ?? "unknown";
+/** The client's address, for throttling failed logins (set by the clientAddress middleware). */
+export const clientAddress = (c: AppContext): string => c.get("client") ?? c.env?.incoming?.socket?.remoteAddress ?? "unknown";

@@ -6,6 +6,7 @@ import type { AnyRoute } from "../http/route-table.js";
 import type { RestSurface } from "../http/surface.js";
 import { accountRoutes } from "./routes/account.js";
 import { identityRoutes } from "./routes/identities.js";
+import { logRoutes } from "./routes/log.js";
 import { resolveRoutes } from "./routes/resolve.js";
 import { roleRoutes } from "./routes/roles.js";
 import { secretRoutes } from "./routes/secrets.js";
@@ -21,6 +22,7 @@ export const trustedTwinRoutes: readonly AnyRoute[] = [
   ...twinRoutes,
   ...identityRoutes,
   ...resolveRoutes,
+  ...logRoutes,
 ];
 
 /**

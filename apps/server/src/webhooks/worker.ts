@@ -29,6 +29,7 @@ export interface WorkerOptions {
 
 const MAX_RESPONSE_BYTES = 4096;
 const PRUNE_EVERY_MS = 3_600_000;
+const MIN_TICK_GAP_MS = 20;
 const KEEP_DELIVERIES_MS = 7 * 24 * 3_600_000;
 
 /**
@@ -36,7 +37,8 @@ const KEEP_DELIVERIES_MS = 7 * 24 * 3_600_000;
  * concurrency slots; each claimed webhook is delivered by its own loop, one message at a time in
  * seq order, so a slow receiver holds only its own slot. A lease heartbeat keeps the claim while
  * a request is in flight; losing it (another process took over after a stall) aborts the request.
- * Wake-ups: the periodic catch-up poll, `wake()` (a write notifier), and a freed slot.
+ * Wake-ups: the change feed's signal (commits here at once, other processes' within about a
+ * second), a freed slot, and the periodic catch-up poll (IDHUB_WEBHOOKS_POLL_MS) regardless.
  */
 export class WebhookWorker {
   readonly owner = randomUUID();
@@ -48,6 +50,8 @@ export class WebhookWorker {
   private tickAgain = false;
   private stopped = true;
   private lastPrune = 0;
+  private lastTick = 0;
+  private unwatch: () => void = () => {};
 
   constructor(private readonly options: WorkerOptions) {
     const c = options.config;
@@ -63,17 +67,22 @@ export class WebhookWorker {
 
   start(): void {
     this.stopped = false;
+    this.unwatch = this.options.core.webhookDelivery.onNewEvents(() => this.wake());
     this.schedule(0);
   }
 
-  /** Look for work now (called when events were written). Cheap to call often. */
+  /**
+   * Look for work soon (events were written, or a slot freed). Cheap to call often: wake-ups within
+   * MIN_TICK_GAP_MS of the last look share one claim query, so a write burst is not a query storm.
+   */
   wake(): void {
-    if (!this.stopped) this.schedule(0);
+    if (!this.stopped) this.schedule(Math.max(0, this.lastTick + MIN_TICK_GAP_MS - Date.now()));
   }
 
   /** Stops claiming, aborts requests in flight (their messages are resent later with the same ids) and gives the leases back. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unwatch();
     clearTimeout(this.timer);
     for (const { abort } of this.running.values()) abort.abort();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
@@ -92,6 +101,7 @@ export class WebhookWorker {
       return;
     }
     this.ticking = true;
+    this.lastTick = Date.now();
     try {
       const free = this.options.config.concurrency - this.running.size;
       const claimed = await this.options.core.webhookDelivery.claim(this.owner, free, this.policy);

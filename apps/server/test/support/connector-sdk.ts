@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import AjvModule from "ajv";
 import { ConnectorClient } from "@nmshd/connector-sdk";
+import type { TestDialect } from "@idhub/db/testing";
 import { expect } from "vitest";
+import { startTestServer, type TestServer } from "./server.js";
 
 // The published @nmshd/connector-sdk 6.7.0 and its closed JSON schemas (schemas.json), as upstream's
 // Connector tests use them: every success is checked against the SDK's own schema.
@@ -51,4 +53,85 @@ export function failed(response: Result<unknown>, code: string, message?: string
   expect(response.error.id).toMatch(/^ERR[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{17}$/);
   expect(response.error.docs).toBe(`https://enmeshed.eu/integrate/error-codes#${code}`);
   expectSdkSchema("ConnectorError", JSON.parse(JSON.stringify(response.error)));
+}
+
+// Upstream's flows as the ported tests use them (shared by connector/sdk-*.test.ts).
+
+export const ARBITRARY = { "@type": "ArbitraryRelationshipTemplateContent", value: { a: "b" } };
+export const CREATION = { "@type": "ArbitraryRelationshipCreationContent", value: {} };
+export const inTenMinutes = () => new Date(Date.now() + 10 * 60_000).toISOString();
+export const randomAddress = () =>
+  `did:e:localhost:dids:${Array.from({ length: 22 }, () => "0123456789abcdef"[Math.floor(Math.random() * 16)]).join("")}`;
+
+export const UNFAMILIAR =
+  "The reference of the IdentityMetadata resolves neither to the address of a peer of a Relationship nor the address of the own Identity.";
+export const METADATA_NOT_FOUND = "There is no stored IdentityMetadata for the specified combination of reference and key.";
+export const REL_NOT_FOUND = "Relationship not found. Make sure the ID exists and the record is not expired.";
+export const RLT_NOT_FOUND = "RelationshipTemplate not found. Make sure the ID exists and the record is not expired.";
+
+/** Two accounts A and B on one real server, one SDK client each (the ported suites' starting point). */
+export interface SdkWorld {
+  server: TestServer;
+  a: Client;
+  b: Client;
+  addressA: string;
+  addressB: string;
+}
+
+export async function startSdkWorld(dialect: TestDialect): Promise<SdkWorld> {
+  const server = await startTestServer(dialect);
+  const accounts = [await server.createAccount("A"), await server.createAccount("B")];
+  const a = connectorClient(server.url, accounts[0]!.secret);
+  const b = connectorClient(server.url, accounts[1]!.secret);
+  return {
+    server,
+    a,
+    b,
+    addressA: ok(await a.account.getIdentityInfo(), "IdentityInfo").address,
+    addressB: ok(await b.account.getIdentityInfo(), "IdentityInfo").address,
+  };
+}
+
+/** upstream `establishRelationship(A = templator, B = requester)`, through a token. */
+export async function establish(templator: Client, requester: Client, options: { accept?: boolean } = {}) {
+  const template = ok(
+    await templator.relationshipTemplates.createOwnRelationshipTemplate({
+      maxNumberOfAllocations: 1,
+      expiresAt: inTenMinutes(),
+      content: ARBITRARY,
+    } as never),
+    "ConnectorRelationshipTemplate",
+  );
+  const token = ok(await templator.relationshipTemplates.createTokenForOwnRelationshipTemplate(template.id), "ConnectorToken");
+  const loaded = ok(
+    await requester.relationshipTemplates.loadPeerRelationshipTemplate({ reference: token.truncatedReference }),
+    "ConnectorRelationshipTemplate",
+  );
+  expect(loaded).toMatchObject({ id: template.id, isOwn: false });
+  const relationship = ok(
+    await requester.relationships.createRelationship({ templateId: template.id, creationContent: CREATION } as never),
+    "ConnectorRelationship",
+  );
+  expect(relationship.status).toBe("Pending");
+  ok(await templator.account.sync());
+  if (options.accept !== false) {
+    const accepted = ok(await templator.relationships.acceptRelationship(relationship.id), "ConnectorRelationship");
+    expect(accepted.status).toBe("Active");
+  }
+  return { template, token, relationship };
+}
+
+export const lastReason = (r: { auditLog: Array<{ reason: string }> }) => r.auditLog[r.auditLog.length - 1]!.reason;
+
+/** Two fresh accounts with their SDK clients and addresses. */
+export async function pair(server: TestServer) {
+  const [x, y] = [await server.createAccount(), await server.createAccount()];
+  const cx = connectorClient(server.url, x.secret);
+  const cy = connectorClient(server.url, y.secret);
+  return {
+    x: cx,
+    y: cy,
+    addressX: ok(await cx.account.getIdentityInfo()).address,
+    addressY: ok(await cy.account.getIdentityInfo()).address,
+  };
 }

@@ -22,7 +22,8 @@ export interface TestServer extends RunningServer {
 
 /**
  * A real server on 127.0.0.1, a random port and a fresh database of the dialect. `env` adds
- * configuration (e.g. `IDHUB_CORS_ORIGINS`), read like the process environment.
+ * configuration (e.g. `IDHUB_CORS_ORIGINS`), read like the process environment; shutdown waits 2 s
+ * unless it sets IDHUB_SHUTDOWN_TIMEOUT.
  */
 export async function startTestServer(
   dialect: TestDialect = "sqlite",
@@ -40,7 +41,7 @@ export async function startTestServer(
     database: await openTestDatabase(dialect),
     bootstrapSecretFile,
     stdout: { write: (text: string) => printed.push(text) },
-    shutdownGraceMs: 2_000,
+    ...(env.IDHUB_SHUTDOWN_TIMEOUT ? {} : { shutdownGraceMs: 2_000 }),
     ...options,
   });
   let n = 0;

@@ -104,18 +104,18 @@ export const secretUseCases = (deps: CoreDeps) => {
 
     /** Step 2, unauthenticated: the PIN (once, within its lifetime) buys the user a new secret. */
     async redeemPin(input: RedeemPinInput): Promise<IssuedSecret> {
-      deps.throttle.check(input.client);
-      const rejected = () => {
-        deps.throttle.recordFailure(input.client);
+      await deps.throttle.check(input.client);
+      const rejected = async () => {
+        await deps.throttle.recordFailure(input.client);
         return notFound("access.pin.notFound", "Unknown, used or expired PIN.");
       };
-      if (!uuid.safeParse(input.account).success) throw rejected();
+      if (!uuid.safeParse(input.account).success) throw await rejected();
       const issued = await deps.store.transaction(async (tx) => {
         const pin = await tx.secrets.takePin(input.account, hashCredential(input.pin));
         if (!pin || pin.expiresAt <= deps.clock.now()) return undefined;
         return issueSecret(deps, tx, pin.account, pin.user, pin.secretValidityAt, null);
       });
-      if (!issued) throw rejected();
+      if (!issued) throw await rejected();
       return issued;
     },
 

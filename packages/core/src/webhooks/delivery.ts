@@ -138,6 +138,12 @@ export const webhookDeliveryUseCases = (deps: CoreDeps) => {
 
     release: (id: string, owner: string): Promise<void> => deps.store.read.webhooks.release(id, owner),
 
+    /**
+     * Calls `wake` when events may have committed (this process at once, others within about a
+     * second: the feed's signal). A hint only; the worker's periodic poll catches up regardless.
+     */
+    onNewEvents: (wake: () => void): (() => void) => deps.feed?.watchAll(() => wake()) ?? (() => {}),
+
     /** Forgets delivery attempts older than `ageMs`. */
     prune: (ageMs: number): Promise<number> => deps.store.read.webhooks.pruneDeliveries(deps.clock.now() - ageMs),
   };

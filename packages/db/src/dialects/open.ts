@@ -1,10 +1,14 @@
 import type { Kysely } from "kysely";
-import type { Store } from "@idhub/core";
-import { migrateToLatest } from "../migrations/index.js";
+import type { FailureCounter, FeedSignal, Store } from "@idhub/core";
+import { LocalFeed } from "../feed/local-feed.js";
+import { listenPostgres } from "../feed/postgres-listener.js";
+import { watchSqliteFile } from "../feed/sqlite-watcher.js";
+import { migrateToLatest, pendingMigrations } from "../migrations/index.js";
 import type { DB, SqlDialect } from "../schema.js";
+import { loginFailureCounter } from "../repositories/login-failures.js";
 import { createStore } from "../store.js";
-import { openPostgres } from "./postgres.js";
-import { openSqlite } from "./sqlite.js";
+import { connectionConfig, openPostgres } from "./postgres.js";
+import { openSqlite, sqlitePath } from "./sqlite.js";
 
 export interface OpenOptions {
   /** SQLite only: `synchronous` pragma, NORMAL by default (see SqliteOptions). */
@@ -16,16 +20,27 @@ export interface OpenOptions {
    * On for test databases; off in production, where the check would tax every promise.
    */
   guardTransactions?: boolean | undefined;
+  /** PostgreSQL only: how often the change feed's catch-up read runs (default 1 s). */
+  feedCatchUpMs?: number | undefined;
 }
 
 export interface Database {
   readonly dialect: SqlDialect;
   /** Core's storage port. */
   readonly store: Store;
+  /** Failed logins per client address, shared by every process on this database. */
+  readonly failureCounter: FailureCounter;
+  /**
+   * The change feed's wake-up for this process: this process's commits at once, other processes'
+   * on the same database within about a second. Its listener starts with the first watcher.
+   */
+  readonly feed: FeedSignal;
   /** The raw Kysely instance, for this package's tests and tooling; use cases go through `store`. */
   readonly db: Kysely<DB>;
   /** Applies pending migrations; a no-op when there are none. */
   migrate(): Promise<void>;
+  /** Migrations this code has that the database lacks (empty when up to date). */
+  pendingMigrations(): Promise<string[]>;
   /** Closes the connection(s); safe to call more than once. */
   close(): Promise<void>;
 }
@@ -42,13 +57,29 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     dialect === "sqlite"
       ? openSqlite(url, { sync: options.sqliteSync })
       : openPostgres(url, { schema: options.pgSchema });
+  const feed = new LocalFeed(
+    dialect === "postgres"
+      ? listenPostgres(connectionConfig(url, { schema: options.pgSchema }), db, { catchUpMs: options.feedCatchUpMs })
+      : sqlitePath(url) === ":memory:"
+        ? undefined // no other process can open it
+        : watchSqliteFile(db),
+  );
   let closing: Promise<void> | undefined;
   return {
     dialect,
     db,
-    store: createStore(db, dialect, { guardTransactions: options.guardTransactions ?? false }),
+    store: createStore(db, dialect, {
+      guardTransactions: options.guardTransactions ?? false,
+      onCommitted: (accounts) => feed.committed(accounts),
+    }),
+    feed,
+    failureCounter: loginFailureCounter(db),
     migrate: () => migrateToLatest(db, dialect),
-    close: () => (closing ??= db.destroy()),
+    pendingMigrations: () => pendingMigrations(db, dialect),
+    close: () => {
+      feed.close();
+      return (closing ??= db.destroy());
+    },
   };
 }
 

@@ -21,8 +21,15 @@ const types = {
   },
 } as pg.CustomTypesConfig; // @types/pg declares an overload set; this one function serves them all
 
+/** How to connect, for the pool and for the change feed's LISTEN connection alike. */
+export const connectionConfig = (url: string, options: PostgresOptions = {}): pg.ClientConfig => ({
+  connectionString: url,
+  types,
+  ...searchPath(url, options.schema),
+});
+
 export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<DB> {
-  const pool = new pg.Pool({ connectionString: url, types, ...searchPath(url, options.schema) });
+  const pool = new pg.Pool(connectionConfig(url, options));
   // An idle client that loses its connection (server restart, network) is dropped by the pool and
   // replaced on the next checkout; without a listener, node would crash on the 'error' event.
   pool.on("error", () => {});

@@ -3,6 +3,8 @@ import type { SqlDialect } from "../schema.js";
 import * as access from "./0001_access.js";
 import * as twins from "./0002_twins.js";
 import * as connector from "./0003_connector.js";
+import * as eventFeed from "./0004_event_feed.js";
+import * as loginFailures from "./0005_login_failures.js";
 import * as webhooks from "./0006_webhooks.js";
 import type { DialectMigration } from "./types.js";
 
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0001_access": access,
   "0002_twins": twins,
   "0003_connector": connector,
+  "0004_event_feed": eventFeed,
+  "0005_login_failures": loginFailures,
   "0006_webhooks": webhooks,
 };
 
@@ -60,6 +64,17 @@ export async function migrateToLatest(
     failed ? `Migration ${failed} failed: ${reason}` : `Migrating the database failed: ${reason}`,
     { cause: error },
   );
+}
+
+/** Names of the migrations this code knows that the database has not applied (readiness probes). */
+export async function pendingMigrations(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    ...(dialect === "postgres" ? { migrationTableSchema: await currentSchema(db) } : {}),
+  });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
 async function currentSchema(db: Kysely<any>): Promise<string> {

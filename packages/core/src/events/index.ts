@@ -1,0 +1,10 @@
+export * from "./event.js";
+export * from "./repository.js";
+export * from "./feed-signal.js";
+export { toFeedItem, MAX_EVENTS_PAGE, DEFAULT_EVENTS_PAGE, type FeedItem } from "./feed-input.js";
+export type { ListEventsInput, EventPage } from "./list.js";
+export type { SubscribeEventsInput, FeedEnd, FeedStats } from "./subscribe.js";
+export { SUBSCRIBER_BUFFER } from "./subscribe.js";
+export type { ReadLogInput, LogPage } from "./log.js";
+export { LOG_PAGE } from "./log.js";
+export { PRUNE_BATCH } from "./retention.js";
