@@ -1,8 +1,8 @@
 import type { LoginThrottle } from "./access/login-throttle.js";
 import type { FeedSignal } from "./events/feed-signal.js";
 import type { Clock, Ids } from "./shared/ports.js";
-import type { Store } from "./store.js";
-import type { WebhookSettings } from "./webhooks/settings.js";
+import type { Store } from "./storage.js";
+import type { WebhookSettings } from "./webhooks/webhook.js";
 
 export interface CoreConfig {
   /** Host part of enmeshed addresses (`did:e:<host>:dids:…`). */

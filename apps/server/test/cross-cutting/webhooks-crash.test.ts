@@ -3,7 +3,7 @@ import type { Core, Principal, Webhook } from "@idhub/core";
 import { openDatabase, type Database } from "@idhub/db";
 import { testDialects, type TestDialect } from "@idhub/db/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { coreFor } from "../../src/core.js";
+import { coreFor } from "../../src/production-core.js";
 import type { DeliveryAttempt } from "../../src/webhooks/index.js";
 import { freePort, sharedDatabase, spawnServer, type ServerProcess } from "../support/processes.js";
 import { accepted, startReceiver, type Receiver } from "../support/receiver.js";

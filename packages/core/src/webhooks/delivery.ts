@@ -1,8 +1,7 @@
 import type { CoreDeps } from "../deps.js";
 import { newEvent } from "../events/new-event.js";
-import { relationshipSeenBy } from "../relationships/relationships.js";
-import type { Relationship } from "../relationships/relationship.js";
-import type { Repositories } from "../store.js";
+import { relationshipSeenBy, type Relationship, type TemplateLookup } from "../relationships/index.js";
+import type { Repositories } from "../storage.js";
 import { retryDelay, type RetryPolicy } from "./backoff.js";
 import { isRelationshipEvent, messagesOf } from "./messages.js";
 import { webhookSecret } from "./secret.js";
@@ -36,7 +35,7 @@ const EVENTS_PER_BATCH = 50;
 /** Batches of events that all fall outside the webhook's types, skipped in one call before yielding. */
 const MAX_SKIPPED_BATCHES = 20;
 
-export const webhookDeliveryUseCases = (deps: CoreDeps) => {
+export const webhookDeliveryUseCases = (deps: CoreDeps, templates: TemplateLookup) => {
   const { secretKey } = webhookSettings(deps.config);
 
   /** The messages of a batch of events, starting after the webhook's position. */
@@ -45,7 +44,7 @@ export const webhookDeliveryUseCases = (deps: CoreDeps) => {
     const events = await tx.events.list(w.account, w.partial > 0 ? w.position - 1 : w.position, EVENTS_PER_BATCH);
     const messages: WebhookMessage[] = [];
     for (const event of events) {
-      const current = isRelationshipEvent(event) ? await relationshipSeenBy(deps, tx, w.account, event.subject) : undefined;
+      const current = isRelationshipEvent(event) ? await relationshipSeenBy(templates, tx, w.account, event.subject) : undefined;
       const relationship = current && asOf(current, event.at);
       const all = messagesOf(event, relationship, w.types);
       messages.push(...(event.seq === w.position ? all.slice(w.partial) : all));

@@ -1,6 +1,14 @@
 import type { DomainEvent } from "../events/event.js";
 import type { Relationship } from "../relationships/relationship.js";
 
+/** Webhook configuration core needs: the SSRF switch and the key secrets are derived from. */
+export interface WebhookSettings {
+  /** `IDHUB_WEBHOOKS_ALLOW_PRIVATE`: allow private/loopback targets and plain http. */
+  allowPrivate: boolean;
+  /** ≥ 32 bytes; `IDHUB_WEBHOOKS_KEY` (the server always passes one). */
+  secretKey: Uint8Array;
+}
+
 /**
  * A per-account webhook as stored: where to send, what to send, and its place in the account's
  * change feed (the outbox position). The signing secret is never stored: it is derived from the

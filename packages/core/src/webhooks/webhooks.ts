@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { authorize } from "../access/authorize.js";
-import type { Principal } from "../access/principal.js";
+import { authorize, type Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { invalid, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
-import type { Repositories } from "../store.js";
+import type { Repositories } from "../storage.js";
 import { uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validate.js";
+import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf } from "../shared/pagination.js";
+import { parseInput } from "../shared/validation/index.js";
 import { TRIGGER_FILTER } from "./messages.js";
 import { webhookSecret } from "./secret.js";
 import { webhookSettings } from "./settings.js";
@@ -46,8 +46,6 @@ export interface RedeliverInput {
 }
 
 export const MAX_WEBHOOK_TYPES = 50;
-const DEFAULT_PAGE = 50;
-const MAX_PAGE = 100;
 
 const types = z
   .array(z.string().max(100).regex(TRIGGER_FILTER, "must be a trigger like relationship.statusChanged or a prefix like relationship.*"))
@@ -56,7 +54,7 @@ const types = z
   .nullable()
   .optional();
 const description = z.string().max(500).nullable().optional();
-const page = { cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(MAX_PAGE).optional() };
+const page = { cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional() };
 const createSchema = z.strictObject({ url: z.string(), types, description });
 const updateSchema = z.strictObject({ id: uuid, url: z.string().optional(), types, description, enabled: z.boolean().optional() });
 const idSchema = z.strictObject({ id: uuid });
@@ -64,14 +62,10 @@ const listSchema = z.strictObject(page);
 const deliveriesSchema = z.strictObject({ webhook: uuid, ...page });
 const redeliverSchema = z.strictObject({ id: uuid, fromSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() });
 
-const encode = (value: string | number) => Buffer.from(JSON.stringify(value)).toString("base64url");
-function decode<T extends "string" | "number">(cursor: string, type: T): T extends "string" ? string : number {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (typeof value === type) return value as never;
-  } catch {
-    // fall through
-  }
+/** The single key of a cursor this module handed out (a webhook id or a delivery id). */
+function cursorKey<T extends "string" | "number">(cursor: string, type: T): T extends "string" ? string : number {
+  const key = decodeCursor(cursor);
+  if (Array.isArray(key) && key.length === 1 && typeof key[0] === type) return key[0] as never;
   throw invalid("validation.invalidInput", "cursor: is not a cursor this list returned");
 }
 
@@ -126,11 +120,11 @@ export const webhookUseCases = (deps: CoreDeps) => {
     async list(principal: Principal, raw: ListWebhooksInput = {}): Promise<WebhookPage> {
       authorize(principal, "get_webhooks");
       const input = parseInput(listSchema, raw);
-      const limit = input.limit ?? DEFAULT_PAGE;
-      const after = input.cursor === undefined ? undefined : decode(input.cursor, "string");
+      const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+      const after = input.cursor === undefined ? undefined : cursorKey(input.cursor, "string");
       const rows = await deps.store.read.webhooks.list(principal.account, after, limit + 1);
-      const shown = rows.slice(0, limit);
-      return { webhooks: shown.map(publicWebhook), nextCursor: rows.length > limit ? encode(shown[shown.length - 1]!.id) : null };
+      const { page, nextCursor } = pageOf(rows, limit, (w) => [w.id]);
+      return { webhooks: page.map(publicWebhook), nextCursor };
     },
 
     async update(principal: Principal, raw: UpdateWebhookInput): Promise<Webhook> {
@@ -169,12 +163,12 @@ export const webhookUseCases = (deps: CoreDeps) => {
     async deliveries(principal: Principal, raw: ListDeliveriesInput): Promise<WebhookDeliveryPage> {
       authorize(principal, "get_webhooks");
       const input = parseInput(deliveriesSchema, raw);
-      const limit = input.limit ?? DEFAULT_PAGE;
-      const before = input.cursor === undefined ? undefined : decode(input.cursor, "number");
+      const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+      const before = input.cursor === undefined ? undefined : cursorKey(input.cursor, "number");
       await findWebhook(deps.store.read, principal, input.webhook);
       const rows = await deps.store.read.webhooks.listDeliveries(input.webhook, before, limit + 1);
-      const shown = rows.slice(0, limit);
-      return { deliveries: shown, nextCursor: rows.length > limit ? encode(shown[shown.length - 1]!.id) : null };
+      const { page, nextCursor } = pageOf(rows, limit, (d) => [d.id]);
+      return { deliveries: page, nextCursor };
     },
 
     /**

@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
-import { createCore, LoginThrottle, systemClock, type Core, type WebhookSettings } from "@idhub/core";
+import { createCore, LoginThrottle, systemClock, systemIds, type Core, type WebhookSettings } from "@idhub/core";
 import type { Database } from "@idhub/db";
 import type { Config } from "./config.js";
 
 /**
- * The production wiring of core: real clock, random UUIDs, the configured address host, the
+ * The production wiring of core: real clock, real ids (UUIDs, enmeshed ids), the configured address host, the
  * database's feed signal, failed logins counted in the database (shared by every process on it),
  * and the webhook settings (target policy, secret key).
  */
@@ -16,7 +15,7 @@ export function coreFor(
   return createCore({
     store: database.store,
     clock: systemClock,
-    ids: { uuid: () => randomUUID() },
+    ids: systemIds,
     config: { addressHost: config.addressHost, webhooks },
     throttle: new LoginThrottle(
       systemClock,

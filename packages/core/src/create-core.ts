@@ -7,8 +7,7 @@ import { userUseCases } from "./access/users.js";
 import type { CoreDeps } from "./deps.js";
 import { eventUseCases } from "./events/events.js";
 import { identityMetadataUseCases } from "./identity-metadata/use-cases.js";
-import { relationshipUseCases } from "./relationships/relationships.js";
-import { relationshipTemplateUseCases } from "./relationships/templates.js";
+import { relationshipTemplateUseCases, relationshipUseCases, templateLookup } from "./relationships/index.js";
 import { identityUseCases } from "./identities/identities.js";
 import { resolveUseCase } from "./identities/resolve.js";
 import { twinUseCases } from "./twins/twins.js";
@@ -22,6 +21,7 @@ import { webhookUseCases } from "./webhooks/webhooks.js";
  */
 export function createCore(deps: CoreDeps) {
   const secrets = secretUseCases(deps);
+  const templates = templateLookup(deps);
   return {
     access: {
       authenticate: authenticate(deps),
@@ -33,12 +33,13 @@ export function createCore(deps: CoreDeps) {
     twins: twinUseCases(deps),
     identities: { ...identityUseCases(deps), resolve: resolveUseCase(deps) },
     relationshipTemplates: relationshipTemplateUseCases(deps),
-    relationships: relationshipUseCases(deps),
+    // Relationships read templates through their port, not the templates area's internals.
+    relationships: relationshipUseCases(deps, templates),
     identityMetadata: identityMetadataUseCases(deps),
     events: eventUseCases(deps),
     webhooks: webhookUseCases(deps),
     /** For the server's delivery worker only: system-side, no principal. */
-    webhookDelivery: webhookDeliveryUseCases(deps),
+    webhookDelivery: webhookDeliveryUseCases(deps, templates),
     admin: {
       createAccount: createAccount(deps),
       issueSecret: secrets.issueForAdmin,
