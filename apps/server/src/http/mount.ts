@@ -6,6 +6,7 @@ import { templateMatcher, toHonoPath } from "./paths.js";
 import { entityTag, expectedVersionOf } from "./conditional.js";
 import type { AnyRoute } from "./route-table.js";
 import type { RestSurface } from "./surface.js";
+import { setResponseHeader } from "./response-headers.js";
 
 /**
  * Turns a route table into Hono routes and OpenAPI paths, once per surface prefix. Input is validated
@@ -25,6 +26,13 @@ function handlerFor(route: AnyRoute, surface: RestSurface, core: Core): Handler<
   return async (c) => {
     try {
       if (route.sensitivePath) c.set("logPath", c.req.routePath);
+      // Where each check lives. 401: the auth middleware (callerOf reports its outcome). 403: core's
+      // use case decides (`authorize`, its first step); the route's declared action is the same
+      // check run here once more, before any input is read, so that on REST a caller lacking the
+      // permission gets 403 before a malformed request gets 400 (the documented 401 → 403 → 400 →
+      // domain order) — the permissions matrix test pins that every route's action is its use
+      // case's. 400: the route schemas only parse the wire format (path, query strings, body) into
+      // core's input shape; the values are validated by core (`parseInput`). Domain rules: core.
       const principal = route.public ? null : callerOf(c);
       if (principal && route.action) authorize(principal, route.action);
       surface.precheck?.(c, route);
@@ -37,7 +45,7 @@ function handlerFor(route: AnyRoute, surface: RestSurface, core: Core): Handler<
         query: route.query ? parseInput(route.query, queryOf(c.req.url)) : undefined,
         body: route.body ? parseInput(route.body, await surface.readBody(c)) : undefined,
       });
-      if (route.etag) c.header("ETag", entityTag(result as { version: number }));
+      if (route.etag) setResponseHeader(c, "ETag", entityTag(result as { version: number }));
       return surface.succeed(c, route.status, route.render ? route.render(result) : result);
     } catch (error) {
       return surface.fail(c, error);
