@@ -5,6 +5,7 @@ import * as twins from "./0002_twins.js";
 import * as relationshipsAndMetadata from "./0003_relationships_and_metadata.js";
 import * as eventFeed from "./0004_event_feed.js";
 import * as loginFailures from "./0005_login_failures.js";
+import * as accountDisable from "./0008_account_disable.js";
 import type { DialectMigration } from "./types.js";
 
 /**
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0003_connector": relationshipsAndMetadata,
   "0004_event_feed": eventFeed,
   "0005_login_failures": loginFailures,
+  "0008_account_disable": accountDisable,
 };
 
 /** The in-code provider: binds each migration to the dialect it runs on. */
@@ -73,15 +75,23 @@ export async function migrateToLatest(
   );
 }
 
-/** Names of the migrations this code knows that the database has not applied (readiness probes). */
-export async function pendingMigrations(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
+/** Which migrations the database has applied and which are pending (`idhub doctor`); changes nothing. */
+export async function migrationStatus(db: Kysely<any>, dialect: SqlDialect): Promise<{ applied: string[]; pending: string[] }> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider(dialect),
     ...(dialect === "postgres" ? { migrationTableSchema: await currentSchema(db) } : {}),
   });
   const all = await migrator.getMigrations();
-  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  return {
+    applied: all.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+    pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name),
+  };
+}
+
+/** Names of the migrations this code knows that the database has not applied (readiness probes). */
+export async function pendingMigrations(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
+  return (await migrationStatus(db, dialect)).pending;
 }
 
 const droppedMeanwhile = (error: unknown, ours: string | undefined): boolean =>
