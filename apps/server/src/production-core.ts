@@ -1,4 +1,4 @@
-import { createCore, LoginThrottle, systemClock, systemIds, type Core, type WebhookSettings } from "@idhub/core";
+import { createCore, LoginThrottle, metrics, systemClock, systemIds, type Core, type Store, type WebhookSettings } from "@idhub/core";
 import type { Database } from "@idhub/db";
 import type { Config } from "./config.js";
 
@@ -13,7 +13,7 @@ export function coreFor(
   webhooks?: WebhookSettings,
 ): Core {
   return createCore({
-    store: database.store,
+    store: timed(database.store),
     clock: systemClock,
     ids: systemIds,
     config: { addressHost: config.addressHost, webhooks },
@@ -24,4 +24,23 @@ export function coreFor(
     ),
     feed: database.feed,
   });
+}
+
+/** Reports every use case's transaction (wall time, commit or rollback) to the metrics hook. */
+function timed(store: Store): Store {
+  return {
+    ...store,
+    async transaction(work) {
+      const startedAt = performance.now();
+      const seconds = () => (performance.now() - startedAt) / 1000;
+      try {
+        const result = await store.transaction(work);
+        metrics.dbTransaction(seconds(), "commit");
+        return result;
+      } catch (error) {
+        metrics.dbTransaction(seconds(), "rollback");
+        throw error;
+      }
+    },
+  };
 }
