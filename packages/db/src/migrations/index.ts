@@ -5,6 +5,7 @@ import * as twins from "./0002_twins.js";
 import * as relationshipsAndMetadata from "./0003_relationships_and_metadata.js";
 import * as eventFeed from "./0004_event_feed.js";
 import * as loginFailures from "./0005_login_failures.js";
+import * as webhooks from "./0006_webhooks.js";
 import * as accountDisable from "./0008_account_disable.js";
 import type { DialectMigration } from "./types.js";
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0003_connector": relationshipsAndMetadata,
   "0004_event_feed": eventFeed,
   "0005_login_failures": loginFailures,
+  "0006_webhooks": webhooks,
   "0008_account_disable": accountDisable,
 };
 
@@ -50,15 +52,22 @@ export async function migrateToLatest(
   dialect: SqlDialect,
   provider: MigrationProvider = migrationProvider(dialect),
 ): Promise<void> {
+  const schema = dialect === "postgres" ? await currentSchema(db) : undefined;
   const migrator = new Migrator({
     db,
     provider,
     // Kysely looks for its bookkeeping tables in *every* schema unless told which one; on a
     // PostgreSQL database with several schemas (tests, other apps) it would find another schema's
     // table and skip creating its own. Pin it to the schema the migrations themselves land in.
-    ...(dialect === "postgres" ? { migrationTableSchema: await currentSchema(db) } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's table lookup still reads every schema's catalog; one dropped meanwhile (another
+  // app's, or a parallel test's) fails it with 3F000 naming *that* schema. Nothing was applied
+  // then (the lookup comes first), so looking again is safe.
+  for (let attempt = 1; attempt < 5 && error !== undefined && droppedMeanwhile(error, schema); attempt++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error === undefined) return;
   const failed = results?.find((r) => r.status === "Error")?.migrationName;
   const reason = error instanceof Error ? error.message : String(error);
@@ -86,6 +95,13 @@ export async function migrationStatus(db: Kysely<any>, dialect: SqlDialect): Pro
 export async function pendingMigrations(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
   return (await migrationStatus(db, dialect)).pending;
 }
+
+const droppedMeanwhile = (error: unknown, ours: string | undefined): boolean =>
+  ours !== undefined &&
+  typeof error === "object" &&
+  error !== null &&
+  (error as { code?: unknown }).code === "3F000" &&
+  !String((error as { message?: unknown }).message).includes(`"${ours}"`);
 
 async function currentSchema(db: Kysely<any>): Promise<string> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
