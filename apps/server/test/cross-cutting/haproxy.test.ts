@@ -20,6 +20,7 @@ const THREE_PROCESSES_MS = 60_000;
 const KILL_AT_MS = 20_000;
 const RESTART_AT_MS = 30_000;
 const LOGIN_LIMIT = 10;
+const DETECTION_MS = 2_000;
 
 const pgUrl = process.env.IDHUB_TEST_PG_URL;
 
@@ -95,7 +96,7 @@ describe.runIf(pgUrl)("three idhub processes behind HAProxy on one PostgreSQL", 
     servers = [await spawnServer(env())];
     servers.push(...(await Promise.all([spawnServer(env()), spawnServer(env())])));
     database = await openDatabase(shared.url);
-    tenants = await createTenants(database, 12);
+    tenants = await createTenants(database, 20);
 
     dir = await mkdtemp(join(tmpdir(), "idhub-haproxy-"));
     const [front3, front1] = [await freePort(), await freePort()];
@@ -162,7 +163,9 @@ describe.runIf(pgUrl)("three idhub processes behind HAProxy on one PostgreSQL", 
     await chaos;
     const elapsed = Date.now() - started;
 
-    const inFlightAtKill = ledger.failures.filter((f) => f.startedAt <= killedAt + 50 && f.endedAt >= killedAt - 50);
+    // Requests on the killed process: in flight at the kill, or routed to it (on a kept-alive
+    // balancer connection) before HAProxy marked it down — fall 3 × inter 500 ms.
+    const inFlightAtKill = ledger.failures.filter((f) => f.endedAt >= killedAt && f.startedAt <= killedAt + DETECTION_MS);
     const report = {
       oneProcess: { requests: one.requests, rps: Math.round(one.requests / (ONE_PROCESS_MS / 1000)), failures: one.failures.length },
       threeProcesses: {
@@ -179,7 +182,7 @@ describe.runIf(pgUrl)("three idhub processes behind HAProxy on one PostgreSQL", 
 
     expect(one.failures).toEqual([]);
     expect(ledger.acknowledgedWrites).toBeGreaterThan(1_000);
-    // Errors only on requests that were in flight on the killed process: at most one per connection.
+    // Errors only on requests that were on the killed process: at most one per connection.
     expect(ledger.failures.filter((f) => !inFlightAtKill.includes(f))).toEqual([]);
     expect(inFlightAtKill.length).toBeLessThanOrEqual(CONNECTIONS);
     // The restarted process serves again through the balancer.
