@@ -1,2 +1,3 @@
 export { openDatabase, DEFAULT_DATABASE_URL, type Database, type OpenOptions } from "./dialects/open.js";
 export type { DB, SqlDialect } from "./schema.js";
+export { backupSqlite, restoreSqlite, postgresCommands } from "./backup.js";
