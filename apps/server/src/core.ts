@@ -7,12 +7,12 @@ import type { Config } from "./config.js";
  * The production wiring of core: real clock, random UUIDs, the configured address host, the
  * database's feed signal, and failed logins counted in the database (shared by every process on it).
  */
-export function coreFor(database: Database, config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs">): Core {
+export function coreFor(database: Database, config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs" | "quotas">): Core {
   return createCore({
     store: database.store,
     clock: systemClock,
     ids: { uuid: () => randomUUID() },
-    config: { addressHost: config.addressHost },
+    config: { addressHost: config.addressHost, quotas: config.quotas },
     throttle: new LoginThrottle(
       systemClock,
       { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs },

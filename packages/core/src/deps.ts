@@ -1,11 +1,14 @@
 import type { LoginThrottle } from "./access/login-throttle.js";
 import type { FeedSignal } from "./events/feed-signal.js";
 import type { Clock, Ids } from "./shared/ports.js";
+import type { Quotas } from "./shared/quotas.js";
 import type { Store } from "./store.js";
 
 export interface CoreConfig {
   /** Host part of enmeshed addresses (`did:e:<host>:dids:…`). */
   addressHost: string;
+  /** Per-account quotas (IDHUB_MAX_*); DEFAULT_QUOTAS when absent. */
+  quotas?: Partial<Quotas> | undefined;
 }
 
 /** Everything a use case may touch. No I/O of core's own: storage comes in through `store`. */

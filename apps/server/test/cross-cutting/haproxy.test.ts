@@ -178,7 +178,7 @@ describe.runIf(pgUrl)("three idhub processes behind HAProxy on one PostgreSQL", 
         failuresInFlightAtKill: inFlightAtKill.length,
         failureOutcomes: [...new Set(ledger.failures.map((f) => String(f.outcome)))],
         // failures as [op, outcome, started, ended] in ms after the kill (the restart was at restartedAfterKillMs)
-        failures: ledger.failures.map((f) => [f.op, f.outcome, f.startedAt - killedAt, f.endedAt - killedAt]),
+        timeline: ledger.failures.map((f) => [f.op, f.outcome, f.startedAt - killedAt, f.endedAt - killedAt]),
         restartedAfterKillMs: restartedAt - killedAt,
       },
       byOperation: Object.fromEntries(ledger.okByOp),

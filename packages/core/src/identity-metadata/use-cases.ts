@@ -6,6 +6,7 @@ import { newId } from "../relationships/ids.js";
 import { ADDRESS, invalidProperty, validateRequest, type ObjectRule } from "../relationships/validation.js";
 import type { JsonValue } from "../shared/json.js";
 import { MAX_VERSION } from "../shared/names.js";
+import { quotaOf, withinQuota } from "../shared/quotas.js";
 import { identityMetadataErrors as E } from "./errors.js";
 import type { IdentityMetadata, IdentityMetadataPage, IdentityMetadataPosition, IdentityMetadataRecord } from "./identity-metadata.js";
 
@@ -118,6 +119,11 @@ export const identityMetadataUseCases = (deps: CoreDeps) => ({
         expectedVersion,
       );
       if (!stored) throw E.versionMismatch();
+      if (stored.version === 1) {
+        // A new record: count (only then — updates cannot pass the quota).
+        const limit = quotaOf(deps.config, "metadataRecords");
+        withinQuota("metadataRecords", await tx.identityMetadata.countOwned(principal.account, limit + 1), limit);
+      }
       await tx.events.append([
         newEvent(deps, principal.account, "identityMetadata.upserted", stored.id, principal.user, {
           reference: input.reference,
