@@ -6,7 +6,7 @@ import { openDatabase, type Database } from "@idhub/db";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
-import { coreFor } from "./core.js";
+import { coreFor } from "./production-core.js";
 import type { ReadinessCheck } from "./health/probes.js";
 import { Drain } from "./lifecycle/draining.js";
 import { prepareDatabase } from "./lifecycle/prepare.js";

@@ -1,7 +1,7 @@
-import { createCore, LoginThrottle, type Core, type CreatedAccount, type JsonObject, type RulesInput, type StatementInput } from "@idhub/core";
+import { type Core, type CreatedAccount, type JsonObject, type RulesInput, type StatementInput } from "@idhub/core";
 import type { Database } from "@idhub/db";
+import { createTestCore } from "@idhub/core/testing";
 import { openTestDatabase, type TestDialect } from "@idhub/db/testing";
-import { randomUUID } from "node:crypto";
 import { appRouter, createCallerFactory, createInnerContext } from "../src/index.js";
 
 const createCaller = createCallerFactory(appRouter);
@@ -16,14 +16,7 @@ export interface TestEnv {
 /** A core on a fresh migrated database, with a clock the test can move. */
 export async function setup(dialect: TestDialect): Promise<TestEnv> {
   const database = await openTestDatabase(dialect);
-  const clock = { ms: Date.UTC(2026, 0, 1), now() { return this.ms; } };
-  const core = createCore({
-    store: database.store,
-    clock,
-    ids: { uuid: randomUUID },
-    config: { addressHost: "localhost" },
-    throttle: new LoginThrottle(clock),
-  });
+  const { core, clock } = createTestCore(database.store);
   return { database, core, clock, close: () => database.close() };
 }
 

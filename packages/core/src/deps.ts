@@ -2,7 +2,7 @@ import type { LoginThrottle } from "./access/login-throttle.js";
 import type { FeedSignal } from "./events/feed-signal.js";
 import type { Clock, Ids } from "./shared/ports.js";
 import type { Quotas } from "./shared/quotas.js";
-import type { Store } from "./store.js";
+import type { Store } from "./storage.js";
 
 export interface CoreConfig {
   /** Host part of enmeshed addresses (`did:e:<host>:dids:…`). */

@@ -1,7 +1,7 @@
 import type { Core } from "@idhub/core";
 import { openDatabase, type Database } from "@idhub/db";
 import type { Config } from "../config.js";
-import { coreFor } from "../core.js";
+import { coreFor } from "../production-core.js";
 
 /**
  * Opens and migrates the configured database, runs `work` with a core on it, and closes it.

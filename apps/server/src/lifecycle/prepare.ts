@@ -2,7 +2,7 @@ import type { Database } from "@idhub/db";
 import type { Logger } from "pino";
 import { announceBootstrap, bootstrapSecretPath } from "../bootstrap.js";
 import type { Config } from "../config.js";
-import { coreFor } from "../core.js";
+import { coreFor } from "../production-core.js";
 
 export interface PrepareOptions {
   logger: Logger;

@@ -119,6 +119,8 @@ export const CONNECTOR: Record<string, Entry> = {
 
 export const TRUSTED_TWIN: Record<string, Entry> = {
   "GET /health": { na: "no object" },
+  "GET /health/live": { na: "no object" },
+  "GET /health/ready": { na: "no object" },
   "GET /whoami": { na: "the caller itself" },
   "GET /account": { na: "the caller's own account" },
   "GET /log": { list: [c("from the start", () => ({})), c("empty fragment", () => ({ query: "fragment=" }))] },

@@ -97,7 +97,7 @@ const TRPC_ACTION: Record<string, Action | null> = {
 };
 
 /** REST routes that need no action (public, or the caller's own session); everything else must declare one. */
-const NO_ACTION = new Set(["GET /health", "GET /whoami", "POST /secrets/{account}/{pin}", "POST /Account/Sync", "GET /Account/SyncInfo"]);
+const NO_ACTION = new Set(["GET /health", "GET /health/live", "GET /health/ready", "GET /whoami", "POST /secrets/{account}/{pin}", "POST /Account/Sync", "GET /Account/SyncInfo"]);
 
 /** Actions no route or procedure uses yet (a route that starts using one must be covered above). */
 const UNROUTED_ACTIONS = new Set<Action>([]);

@@ -5,6 +5,8 @@ export interface FeedItemLike {
   id: string;
   type: string;
   subject: string;
+  /** Epoch ms. */
+  at: number;
 }
 
 export interface Collector {

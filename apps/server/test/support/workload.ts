@@ -1,5 +1,5 @@
 import type { Database } from "@idhub/db";
-import { coreFor } from "../../src/core.js";
+import { coreFor } from "../../src/production-core.js";
 import { loadConfig } from "../../src/config.js";
 
 // The mixed workload of the scale-out and crash suites (twins, identities, metadata upserts,

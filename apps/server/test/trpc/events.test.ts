@@ -1,6 +1,7 @@
 import { testDialects } from "@idhub/db/testing";
 import { createClient, errorCode } from "@idhub/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runUntilSignal } from "../../src/run.js";
 import { userWithStatement } from "../support/accounts.js";
 import { collectFeed, listAll } from "../support/feed.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -89,5 +90,25 @@ describe.each(testDialects)("events.list and events.subscribe over HTTP (%s)", (
     const feed = collectFeed(client);
     await expect(feed.until(() => false)).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
     feed.stop();
+  });
+});
+
+describe("shutdown with open subscriptions", () => {
+  it("ends every stream with a retryable error at once, instead of holding the shutdown for its grace period", async () => {
+    const server = await startTestServer();
+    const a = await server.createAccount();
+    const response = await fetch(`${server.url}/trpc/events.subscribe?input=${encodeURIComponent("{}")}`, { headers: { authorization: a.secret } });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("event: connected")) text += (await reader.read()).value ?? "";
+
+    const started = performance.now();
+    const stopped = runUntilSignal(server, ["SIGUSR2"]);
+    process.emit("SIGUSR2", "SIGUSR2");
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += chunk.value;
+    expect(await stopped).toBe("SIGUSR2");
+    expect(performance.now() - started).toBeLessThan(1_500); // the test server's grace is 2 s
+    expect(text).toMatch(/event: serialized-error\ndata: .*shutting down.*"code":"SERVICE_UNAVAILABLE"/);
+    await server.stop();
   });
 });

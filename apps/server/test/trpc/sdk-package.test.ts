@@ -1,37 +1,30 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installPackedSdk, REPO_ROOT, type ConsumerProject } from "../support/packed-sdk.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, "../../../..");
-const tsc = join(root, "node_modules/typescript/bin/tsc");
+const tsc = join(REPO_ROOT, "node_modules/typescript/bin/tsc");
 
 // The SDK as a consumer gets it: packed, installed from the tarball into a project outside the
 // workspace, type-checked strictly (skipLibCheck off) and run against a real server.
 describe("@idhub/sdk as a published package", () => {
   let server: TestServer;
+  let consumer: ConsumerProject;
   let project: string;
 
   beforeAll(async () => {
-    await run("npx", ["turbo", "run", "build", "--filter=@idhub/sdk...", "--output-logs=errors-only"], { cwd: root });
-    project = await mkdtemp(join(tmpdir(), "idhub-sdk-consumer-"));
-    await run("pnpm", ["pack", "--pack-destination", project], { cwd: join(root, "packages/sdk") });
-    const tarball = (await readdir(project)).find((f) => f.endsWith(".tgz"))!;
-    await writeFile(
-      join(project, "package.json"),
-      JSON.stringify({ name: "consumer", private: true, type: "module", dependencies: { "@idhub/sdk": `file:./${tarball}` } }),
-    );
-    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project });
+    consumer = await installPackedSdk();
+    project = consumer.dir;
     server = await startTestServer();
   }, 240_000);
 
   afterAll(async () => {
     await server?.stop();
-    if (project) await rm(project, { recursive: true, force: true });
+    await consumer?.remove();
   });
 
   it("ships one declaration file whose only imports are @trpc/*", async () => {

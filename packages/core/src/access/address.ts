@@ -12,3 +12,9 @@ export function deriveAddress(rawPublicKey: Buffer, host: string): string {
   const body = `did:e:${host}:dids:${sha256(sha512(rawPublicKey)).subarray(0, 10).toString("hex")}`;
   return body + sha256(Buffer.from(body, "utf8")).subarray(0, 1).toString("hex");
 }
+
+/**
+ * The enmeshed runtime's AddressString pattern, as upstream writes it (validation messages show it;
+ * runtime schemas match it against the whole string).
+ */
+export const ADDRESS_PATTERN = "did:e:((([A-Za-z0-9]+(-[A-Za-z0-9]+)*)\\.)+[a-z]{2,}|localhost):dids:[0-9a-f]{22}";

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.js";
 import { newEvent } from "../events/new-event.js";
-import { parseInput } from "../shared/validate.js";
-import type { Repositories } from "../store.js";
+import { parseInput } from "../shared/validation/index.js";
+import type { Repositories } from "../storage.js";
 import type { Account } from "./account.js";
 import { deriveAddress } from "./address.js";
 import { generateAccountKeys } from "./keys.js";

@@ -13,3 +13,6 @@ export const fingerprintOf = (secret: string): string => secret.slice(-4);
 /** Constant-time equality of two hex hashes of the same length. */
 export const sameHash = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
+
+/** A fresh 32-byte secret key (XCHACHA20_POLY1305 size) for a template or token, base64url without padding: 43 characters. */
+export const newSecretKey = (): string => randomBytes(32).toString("base64url");

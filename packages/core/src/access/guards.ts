@@ -1,5 +1,5 @@
 import { forbidden, notFound } from "../errors.js";
-import type { Repositories } from "../store.js";
+import type { Repositories } from "../storage.js";
 import type { Principal } from "./principal.js";
 import type { Role } from "./role.js";
 import { isWithin, type Statement } from "./statement.js";
@@ -15,20 +15,20 @@ export function assertWithinCaller(principal: Principal, statement: Statement): 
   }
 }
 
-export async function findRole(tx: Repositories, principal: Principal, id: string): Promise<Role> {
+export async function findRole(tx: Pick<Repositories, "roles">, principal: Principal, id: string): Promise<Role> {
   const role = await tx.roles.get(principal.account, id);
   if (!role) throw notFound("access.role.notFound", "Role not found.");
   return role;
 }
 
-export async function findUser(tx: Repositories, principal: Principal, id: string): Promise<User> {
+export async function findUser(tx: Pick<Repositories, "users">, principal: Principal, id: string): Promise<User> {
   const user = await tx.users.get(principal.account, id);
   if (!user) throw notFound("access.user.notFound", "User not found.");
   return user;
 }
 
 /** A user may be managed only by callers whose permissions cover the user's role. */
-export async function findManageableUser(tx: Repositories, principal: Principal, id: string): Promise<User> {
+export async function findManageableUser(tx: Pick<Repositories, "users" | "roles">, principal: Principal, id: string): Promise<User> {
   const user = await findUser(tx, principal, id);
   assertWithinCaller(principal, (await findRole(tx, principal, user.role)).statement);
   return user;

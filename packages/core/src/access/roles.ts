@@ -4,7 +4,7 @@ import { conflict, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { assertValidRule } from "../rules/index.js";
 import { userOrRoleName, uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validate.js";
+import { parseInput } from "../shared/validation/index.js";
 import { isAction, type Action } from "./actions.js";
 import { authorize } from "./authorize.js";
 import { assertWithinCaller, findRole } from "./guards.js";

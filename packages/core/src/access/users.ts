@@ -4,7 +4,7 @@ import { conflict, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { description, type JsonObject } from "../shared/json.js";
 import { userOrRoleName, uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validate.js";
+import { parseInput } from "../shared/validation/index.js";
 import { authorize } from "./authorize.js";
 import { assertWithinCaller, findManageableUser, findRole, findUser } from "./guards.js";
 import type { Principal } from "./principal.js";

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { authorize } from "../access/authorize.js";
-import type { Principal } from "../access/principal.js";
+import { authorize } from "../access/kernel.js";
+import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
-import { parseInput } from "../shared/validate.js";
+import { parseInput } from "../shared/validation/index.js";
 import { assertCursorLive } from "./retention.js";
 import {
   DEFAULT_EVENTS_PAGE,

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { authorize } from "../access/authorize.js";
-import type { Principal } from "../access/principal.js";
+import { authorize } from "../access/kernel.js";
+import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { invalid } from "../errors.js";
 import { uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validate.js";
+import { parseInput } from "../shared/validation/index.js";
 import type { DomainEvent } from "./event.js";
 
 export interface ReadLogInput {

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { authorize } from "../access/authorize.js";
-import type { Principal } from "../access/principal.js";
+import { authorize } from "../access/kernel.js";
+import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
-import { parseInput } from "../shared/validate.js";
+import { parseInput } from "../shared/validation/index.js";
 import type { DomainEvent } from "./event.js";
 import { feedCursor, matchesTypes, toFeedItem, typeFilter, typeFilters, type FeedItem } from "./feed-input.js";
 import { silentFeed, type FeedSignal } from "./feed-signal.js";
@@ -38,6 +38,7 @@ export const subscribeEventsSchema = z.strictObject({
 export const SUBSCRIBER_BUFFER = 256;
 
 export interface FeedStats {
+  /** Streams still being fed (an ended one may wait for its consumer to notice the end). */
   subscriptions: number;
   /** Events held in subscriber buffers, across all subscriptions (at most SUBSCRIBER_BUFFER each). */
   buffered: number;
@@ -78,8 +79,12 @@ export function liveFeeds(deps: Pick<CoreDeps, "store" | "feed">, bufferSize = S
     },
     stats(): FeedStats {
       let buffered = 0;
-      for (const subscription of open) buffered += subscription.buffered;
-      return { subscriptions: open.size, buffered };
+      let live = 0;
+      for (const subscription of open) {
+        buffered += subscription.buffered;
+        if (subscription.live) live++;
+      }
+      return { subscriptions: live, buffered };
     },
   };
 }
@@ -95,7 +100,7 @@ export function liveFeeds(deps: Pick<CoreDeps, "store" | "feed">, bufferSize = S
 class Subscription {
   private readonly queue: DomainEvent[] = [];
   private cursor: number;
-  private live = false;
+  private caughtUp = false;
   private reading = false;
   private dirty = true;
   private ended: FeedEnd | undefined;
@@ -115,6 +120,11 @@ class Subscription {
 
   get buffered(): number {
     return this.queue.length;
+  }
+
+  /** Not ended yet. */
+  get live(): boolean {
+    return this.ended === undefined;
   }
 
   end(reason: FeedEnd): void {
@@ -140,7 +150,7 @@ class Subscription {
       while (true) {
         const event = this.queue.shift();
         if (event) {
-          if (!this.live) this.wake(); // replay: the consumer took one, read on
+          if (!this.caughtUp) this.wake(); // replay: the consumer took one, read on
           if (matchesTypes(this.types, event.type)) yield toFeedItem(event);
           continue;
         }
@@ -174,13 +184,13 @@ class Subscription {
       while (this.dirty && !this.ended) {
         this.dirty = false;
         const room = this.capacity - this.queue.length;
-        if (!this.live) {
+        if (!this.caughtUp) {
           // Replay: refill when half the buffer has been taken.
           if (room < this.capacity / 2) continue;
           await assertCursorLive(this.events, this.account, this.cursor);
           const page = await this.events.list(this.account, this.cursor, room);
           this.take(page);
-          if (page.length < room) this.live = true;
+          if (page.length < room) this.caughtUp = true;
         } else {
           // Live: one more than fits tells "too far behind" apart from "exactly full".
           const page = await this.events.list(this.account, this.cursor, room + 1);

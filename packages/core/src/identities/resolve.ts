@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { authorize } from "../access/authorize.js";
-import type { Principal } from "../access/principal.js";
+import { authorize } from "../access/kernel.js";
+import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validate.js";
-import { canAccessTwin } from "../twins/rule-context.js";
-import type { Twin } from "../twins/twin.js";
+import { parseInput } from "../shared/validation/index.js";
+import { canAccessTwin } from "../twins/index.js";
+import type { Twin } from "../twins/index.js";
 import { identityName } from "./identity.js";
 import { isVisible } from "./visibility.js";
 

@@ -1,6 +1,6 @@
-import type { Principal } from "../access/principal.js";
-import { grants, ruleContext } from "../twins/rule-context.js";
-import type { Twin } from "../twins/twin.js";
+import type { Principal } from "../access/kernel.js";
+import { grants, ruleContext } from "../twins/index.js";
+import type { Twin } from "../twins/index.js";
 import { isExpired, type TwinIdentity } from "./identity.js";
 
 /**

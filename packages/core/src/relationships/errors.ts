@@ -1,5 +1,5 @@
 import { conflict, DomainError, invalid, notFound } from "../errors.js";
-import { INVALID_PROPERTY_VALUE } from "./validation.js";
+import { INVALID_PROPERTY_VALUE } from "../shared/validation/index.js";
 
 // Every error of templates, tokens and relationships, with the enmeshed Connector's exact codes and
 // messages (reference: connector-relationships.md). The codes are the DomainError codes themselves,

@@ -1,28 +1,16 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+
+// The shapes of the Connector's ids (patterns as upstream writes them: the messages show them),
+// and the one derived id. New ids come from the Ids port (deps.ids.enmeshedId).
+
+export const RELATIONSHIP_ID = "REL[A-Za-z0-9]{17}";
+export const TEMPLATE_ID = "RLT[A-Za-z0-9]{17}";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /**
- * An enmeshed-style id: a 3-letter prefix and 17 random characters from [A-Za-z0-9], uniformly
- * (bytes ≥ 248 are skipped so `% 62` has no bias). One randomBytes call per id on the hot path.
- */
-export function newId(prefix: "REL" | "RLT" | "TOK" | "IDM"): string {
-  let id = prefix;
-  while (id.length < 20) {
-    for (const byte of randomBytes(24)) {
-      if (byte < 248) id += ALPHANUMERIC[byte % 62];
-      if (id.length === 20) break;
-    }
-  }
-  return id;
-}
-
-/** A fresh 32-byte secret key (XCHACHA20_POLY1305 size), base64url without padding: 43 characters. */
-export const newSecretKey = (): string => randomBytes(32).toString("base64url");
-
-/**
  * The one "device" of an account (`DVC…`): accounts have no devices here, so it is derived from the
- * account id, stable across calls and processes.
+ * account id — a hash, not a random id — stable across calls and processes.
  */
 export function deviceIdOf(account: string): string {
   const digest = createHash("sha256").update(`device:${account}`).digest();

@@ -1,4 +1,4 @@
-import { invalidProperty } from "./validation.js";
+import { invalidProperty } from "../shared/validation/index.js";
 
 // List filters with the semantics of the Connector's query strings (@js-soft/docdb-querytranslator):
 // `v` equals, `!v` not equal, empty = exists, `!` = does not exist, `>v <v >=v <=v` compare,

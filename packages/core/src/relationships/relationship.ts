@@ -1,5 +1,5 @@
 import type { JsonValue } from "../shared/json.js";
-import type { RelationshipTemplate } from "./template.js";
+import type { RelationshipTemplate } from "./templates/template.js";
 
 export const RELATIONSHIP_STATUSES = ["Pending", "Active", "Rejected", "Revoked", "Terminated", "DeletionProposed"] as const;
 export type RelationshipStatus = (typeof RELATIONSHIP_STATUSES)[number];

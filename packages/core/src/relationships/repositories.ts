@@ -1,5 +1,5 @@
 import type { RelationshipRecord, StoredRelationship } from "./relationship.js";
-import type { RelationshipTemplateRecord, TemplateLoad, TemplateTokenRecord } from "./template.js";
+import type { RelationshipTemplateRecord, TemplateLoad, TemplateTokenRecord } from "./templates/template.js";
 
 // Ports implemented by @idhub/db.
 

@@ -3,9 +3,17 @@ export interface Clock {
   now(): number;
 }
 
-/** Id and randomness source (UUIDs, secrets, pins); injected for deterministic tests. */
+/** The prefixes of the enmeshed-style ids core hands out (relationships, templates, tokens, metadata). */
+export type EnmeshedIdPrefix = "REL" | "RLT" | "TOK" | "IDM";
+
+/**
+ * Id source, injected for deterministic tests; `systemIds` (shared/ids.ts) in production. Every id
+ * core creates comes from here. Secrets, PINs and keys are credentials, not ids: access/credentials.ts.
+ */
 export interface Ids {
   uuid(): string;
+  /** `<prefix>` and 17 characters of [A-Za-z0-9]. */
+  enmeshedId(prefix: EnmeshedIdPrefix): string;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

@@ -1,8 +1,8 @@
 import { notFound, preconditionFailed } from "../errors.js";
-import type { Repositories } from "../store.js";
+import type { Repositories } from "../storage.js";
 import type { Twin } from "./twin.js";
 
-export async function findTwin(repos: Repositories, id: string, forUpdate = false): Promise<Twin> {
+export async function findTwin(repos: Pick<Repositories, "twins">, id: string, forUpdate = false): Promise<Twin> {
   const twin = forUpdate ? await repos.twins.getForUpdate(id) : await repos.twins.get(id);
   if (!twin) throw notFound("twin.notFound", "Twin not found.");
   return twin;

@@ -1,4 +1,4 @@
-import type { Principal } from "../access/principal.js";
+import type { Principal } from "../access/kernel.js";
 import { forbidden } from "../errors.js";
 import { compileRule, type RuleContext } from "../rules/index.js";
 import type { Twin } from "./twin.js";

@@ -1,14 +1,15 @@
 import { z } from "zod";
-import { authorize } from "../access/authorize.js";
-import type { Principal } from "../access/principal.js";
+import { authorize } from "../access/kernel.js";
+import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { conflict, forbidden, invalid, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { description, type JsonObject } from "../shared/json.js";
 import { uuid, version } from "../shared/names.js";
 import { quotaOf, withinQuota } from "../shared/quotas.js";
-import { parseInput } from "../shared/validate.js";
-import type { Repositories } from "../store.js";
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, pageOf } from "../shared/pagination.js";
+import { parseInput } from "../shared/validation/index.js";
+import type { Repositories } from "../storage.js";
 import { assertVersion, findTwin } from "./guards.js";
 import type { TwinListPosition } from "./repository.js";
 import { assertTwinAccessible, canAccessTwin } from "./rule-context.js";
@@ -44,9 +45,6 @@ export interface TwinPage {
   /** Null on the last page. */
   nextCursor: string | null;
 }
-
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 50;
 
 
 export const createTwinSchema = z.strictObject({ description: description.optional() });
@@ -163,32 +161,21 @@ export const twinUseCases = (deps: CoreDeps) => ({
     authorize(principal, "get_twin");
     const input = parseInput(listTwinsSchema, raw ?? {});
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+    const after = input.cursor ? decodeTwinCursor(input.cursor) : undefined;
     const rows = await deps.store.read.twins.listOwned({ owner: principal.account, status: input.status, after, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, nextCursor } = pageOf(rows, limit, (last) => [last.createdAt, last.id]);
     const now = deps.clock.now();
-    return {
-      items: page.filter((twin) => canAccessTwin(principal, twin, now)),
-      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-    };
+    return { items: page.filter((twin) => canAccessTwin(principal, twin, now)), nextCursor };
   },
 });
 
-export function encodeCursor(position: TwinListPosition): string {
-  return Buffer.from(JSON.stringify([position.createdAt, position.id]), "utf8").toString("base64url");
-}
+/** The cursor after `position` in an owner's twin list (shared/pagination.ts). */
+export const encodeTwinCursor = (position: TwinListPosition): string => encodeCursor([position.createdAt, position.id]);
 
 const cursorSchema = z.tuple([z.number().int().nonnegative(), uuid]);
 
-export function decodeCursor(cursor: string): TwinListPosition {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    value = undefined;
-  }
-  const parsed = cursorSchema.safeParse(value);
+export function decodeTwinCursor(cursor: string): TwinListPosition {
+  const parsed = cursorSchema.safeParse(decodeCursor(cursor));
   if (!parsed.success) throw invalid("validation.invalidInput", "cursor: not a cursor of this list", { path: ["cursor"] });
   return { createdAt: parsed.data[0], id: parsed.data[1] };
 }

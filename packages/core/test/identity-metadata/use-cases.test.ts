@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  createCore,
-  LoginThrottle,
   type IdentityMetadataRecord,
   type NewEvent,
   type Principal,
   type Repositories,
   type Store,
 } from "../../src/index.js";
+import { systemIds } from "../../src/shared/ids.js";
+import { createTestCore } from "../../src/testing.js";
 
 // The identity-metadata use cases against an in-memory store that records what was asked of it:
 // the order of checks, the familiarity probe inside the write transaction, and what reaches storage.
@@ -74,7 +74,7 @@ function harness() {
     ping: async () => true,
   };
   const clock = { now: () => 1_000 };
-  const core = createCore({ store, clock, ids: { uuid: () => "u" }, config: { addressHost: "localhost" }, throttle: new LoginThrottle(clock) });
+  const { core } = createTestCore(store, { clock, ids: { ...systemIds, uuid: () => "u" } });
   const principal: Principal = {
     account: "acc",
     address: OWN,

@@ -1,7 +1,5 @@
 import { randomUUID } from "node:crypto";
 import {
-  createCore,
-  LoginThrottle,
   type EventRepository,
   type IdentityKey,
   type IdentityRepository,
@@ -13,6 +11,7 @@ import {
   type TwinIdentity,
   type TwinRepository,
 } from "../../src/index.js";
+import { createTestCore } from "../../src/testing.js";
 
 // An in-memory Store with just the twins, identities and events ports, so core's rules are tested
 // without a database (@idhub/db runs the same use cases on SQLite and PostgreSQL in its own and
@@ -181,14 +180,7 @@ export function memoryStore() {
 /** A core on the memory store with a clock the test moves. */
 export function memoryCore() {
   const { store, calls, state } = memoryStore();
-  const clock = { ms: Date.UTC(2026, 0, 1), now() { return this.ms; } };
-  const core = createCore({
-    store,
-    clock,
-    ids: { uuid: randomUUID },
-    config: { addressHost: "localhost" },
-    throttle: new LoginThrottle(clock),
-  });
+  const { core, clock } = createTestCore(store);
   return { core, clock, calls, state };
 }
 

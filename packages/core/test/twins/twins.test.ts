@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decodeCursor, DomainError, encodeCursor, ruleContext, type Twin } from "../../src/index.js";
+import { DomainError, ruleContext, type Twin } from "../../src/index.js";
+import { decodeTwinCursor as decodeCursor, encodeTwinCursor as encodeCursor } from "../../src/twins/twins.js";
 import { memoryCore, principal } from "./memory-store.js";
 
 const fails = async (promise: Promise<unknown>) => {

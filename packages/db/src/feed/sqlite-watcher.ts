@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { DB } from "../schema.js";
 import type { LocalFeed } from "./local-feed.js";
 
@@ -6,35 +6,38 @@ import type { LocalFeed } from "./local-feed.js";
 export const SQLITE_POLL_MS = 100;
 
 /**
- * Commits of other processes on the same SQLite file. `PRAGMA data_version` changes when another
- * connection has committed since the last time this connection asked — a check that reads no
- * table and costs microseconds. When it changed, one read finds which accounts got events since
- * the last seq seen (SQLite has one writer at a time, so seq order is commit order across the
- * whole table) and wakes their watchers. This process's own commits are signalled by the store.
+ * Commits of other processes on the same SQLite file. SQLite has one writer at a time, so seq
+ * order is commit order across the whole table, and `max(seq)` — one lookup at the end of the
+ * primary key, microseconds — rises exactly when someone commits events. When it rose, one read
+ * finds which accounts got events since the last seq seen and wakes their watchers. (This
+ * process's own commits are signalled by the store at once; they show up here too, harmlessly.)
+ *
+ * `PRAGMA data_version` was the first candidate: in our two-process test it kept its value while
+ * the other process committed, so the watcher reads the table instead.
  */
 export function watchSqliteFile(db: Kysely<DB>, intervalMs = SQLITE_POLL_MS) {
   return (feed: LocalFeed): (() => void) => {
-    let version: number | undefined;
-    let lastSeq = 0;
+    let lastSeq: number | undefined;
     let busy = false;
 
     const check = async () => {
-      const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(db);
-      const current = Number(rows[0]?.data_version);
-      if (version === undefined) {
-        version = current;
-        lastSeq = await maxSeq(db);
+      const head = await maxSeq(db);
+      if (lastSeq === undefined) {
+        // The first baseline comes after the first watchers have read: a commit in between would
+        // be below it and never signalled, so wake everyone once to re-read from their cursors.
+        lastSeq = head;
+        feed.unknownCommits();
         return;
       }
-      if (current === version) return;
-      version = current;
+      if (head <= lastSeq) return;
       const grown = await db
         .selectFrom("events")
-        .select(["account", (eb) => eb.fn.max("seq").as("head")])
+        .select("account")
+        .distinct()
         .where("seq", ">", lastSeq)
-        .groupBy("account")
+        .where("seq", "<=", head)
         .execute();
-      for (const row of grown) lastSeq = Math.max(lastSeq, Number(row.head));
+      lastSeq = head;
       if (grown.length > 0) feed.committed(grown.map((row) => row.account));
     };
 

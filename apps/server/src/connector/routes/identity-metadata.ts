@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ADDRESS_PATTERN_SOURCE, type IdentityMetadata } from "@idhub/core";
+import { ADDRESS_PATTERN, type IdentityMetadata } from "@idhub/core";
 import { route } from "../../http/route-table.js";
 
 // PUT/GET/DELETE {P}/IdentityMetadata — the seed page of the Connector surface. The wire input is
@@ -23,7 +23,7 @@ const dto = z
 const upsertBody = z.unknown().openapi("ConnectorUpsertIdentityMetadataRequest", {
   type: "object",
   properties: {
-    reference: { type: "string", pattern: `^${ADDRESS_PATTERN_SOURCE}$` },
+    reference: { type: "string", pattern: `^${ADDRESS_PATTERN}$` },
     key: { type: "string", description: "Optional; absent means no key, `\"\"` is a distinct key." },
     value: { description: "Any JSON value, `null` included (≤ 1 MB serialized)." },
   },
@@ -53,6 +53,23 @@ const keyOf = (query: { reference?: unknown; key?: unknown }) =>
     ...(query.key !== undefined ? { key: query.key } : {}),
   }) as { reference: string; key?: string };
 
+/**
+ * `If-Match` becomes core's `expectedVersion` input field (reshaping only: core validates it with
+ * the rest). `expectedVersion` is not a Connector body field: one sent in the body is handed on
+ * under another name, so core refuses it as the unknown field it is ("must NOT have additional
+ * properties", after the required fields — upstream's order). A body that is not a JSON object
+ * goes to core as it is, to be refused there with upstream's message.
+ */
+function withExpectedVersion(input: unknown, expectedVersion: number | undefined): never {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input as never;
+  const { expectedVersion: sentInBody, ...fields } = input as Record<string, unknown>;
+  return {
+    ...fields,
+    ...("expectedVersion" in input ? { "body.expectedVersion": sentInBody } : {}),
+    ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+  } as never;
+}
+
 // Conditional requests (our extension, domain.md "Concurrency control"): answers carry
 // `ETag: "<version>"`; `If-Match: "<version>"` on PUT/DELETE acts only on that version, else 412
 // `error.connector.preconditionFailed`. Connector clients that send neither see no difference.
@@ -77,8 +94,7 @@ export const identityMetadataRoutes = [
     status: 200,
     response: dto,
     ifMatch: true,
-    handle: ({ core, principal, body, expectedVersion }) =>
-      core.identityMetadata.upsert(principal, body as never, { expectedVersion }),
+    handle: ({ core, principal, body, expectedVersion }) => core.identityMetadata.upsert(principal, withExpectedVersion(body, expectedVersion)),
     render: renderIdentityMetadata,
     etag: true,
   }),
@@ -111,7 +127,6 @@ export const identityMetadataRoutes = [
     query: lookup,
     status: 204,
     ifMatch: true,
-    handle: ({ core, principal, query, expectedVersion }) =>
-      core.identityMetadata.delete(principal, keyOf(query), { expectedVersion }),
+    handle: ({ core, principal, query, expectedVersion }) => core.identityMetadata.delete(principal, withExpectedVersion(keyOf(query), expectedVersion)),
   }),
 ];

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import {
-  ADDRESS_PATTERN_SOURCE,
+  ADDRESS_PATTERN,
   type CreateTemplateTokenInput,
   type RelationshipTemplate,
   type RelationshipTemplateToken,
@@ -91,7 +91,7 @@ function renderToken(version: ConnectorVersion, t: RelationshipTemplateToken) {
   };
 }
 
-const ADDRESS = `^${ADDRESS_PATTERN_SOURCE}$`;
+const ADDRESS = `^${ADDRESS_PATTERN}$`;
 const passwordProtectionJson = {
   type: "object" as const,
   properties: { password: { type: "string" as const, minLength: 1 }, passwordIsPin: { const: true } },

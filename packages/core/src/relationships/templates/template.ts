@@ -1,4 +1,4 @@
-import type { JsonValue } from "../shared/json.js";
+import type { JsonValue } from "../../shared/json.js";
 import type { References } from "./reference.js";
 
 /** A relationship template as stored: one row, owned by the account that created it. */

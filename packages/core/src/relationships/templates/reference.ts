@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { relationshipErrors as E } from "./errors.js";
+import { relationshipErrors as E } from "../errors.js";
 
 // References to templates and tokens, shaped like the runtime's (transport `Reference`):
 // truncated = base64url(`<id>|3|<base64url key>|<forIdentity last 4 or "">|<password part or "">`),

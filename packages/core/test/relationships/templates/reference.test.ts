@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DomainError } from "../../src/errors.js";
-import { deviceIdOf, newId, newSecretKey } from "../../src/relationships/ids.js";
-import { isReferenceShaped, keyMatches, parseReference, referencesOf } from "../../src/relationships/reference.js";
+import { newSecretKey } from "../../../src/access/credentials.js";
+import { DomainError } from "../../../src/errors.js";
+import { deviceIdOf } from "../../../src/relationships/ids.js";
+import { isReferenceShaped, keyMatches, parseReference, referencesOf } from "../../../src/relationships/templates/reference.js";
+import { systemIds } from "../../../src/shared/ids.js";
+
+const newId = systemIds.enmeshedId;
 
 const source = { id: newId("RLT"), secretKey: newSecretKey(), forIdentity: null, protection: null };
 

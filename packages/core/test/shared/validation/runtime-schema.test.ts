@@ -1,14 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { ADDRESS, firstError, isoDateTime, parseIso, type ObjectRule } from "../../src/relationships/validation.js";
+import { upsertMetadataSchema } from "../../../src/identity-metadata/inputs.js";
+import { parseIso } from "../../../src/relationships/templates/checks.js";
+import { isoDateTime } from "../../../src/relationships/templates/inputs.js";
+import { runtimeSchema, type RuntimeSchema } from "../../../src/shared/validation/index.js";
 
-// The ajv-style validator reports upstream's first error, in ajv's order.
+// The runtime schemas (ajv, as the enmeshed runtime runs it) report upstream's first error, in
+// ajv's order. The upsert table runs against the real identity-metadata upsert schema.
 
-const upsert: ObjectRule = {
-  type: "object",
-  properties: { reference: { type: "string", pattern: ADDRESS }, key: { type: "string" }, value: { type: "any" } },
-  required: ["reference", "value"],
-  additional: false,
-};
+const upsert = upsertMetadataSchema;
+/** The message of the error a schema throws for `input`, or undefined when the input is valid. */
+function firstError(schema: RuntimeSchema<unknown>, input: unknown): string | undefined {
+  try {
+    schema.parse(input);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 const REF = "did:e:localhost:dids:0123456789abcdef012345";
 const PATTERN = "reference must match pattern did:e:((([A-Za-z0-9]+(-[A-Za-z0-9]+)*)\\.)+[a-z]{2,}|localhost):dids:[0-9a-f]{22}";
 
@@ -39,7 +47,7 @@ describe("firstError (upstream's upsert table)", () => {
   });
 
   it("names nested paths with slashes and uses ajv's keyword messages", () => {
-    const rule: ObjectRule = {
+    const rule = runtimeSchema({
       type: "object",
       properties: {
         n: { type: "number", minimum: 1 },
@@ -47,11 +55,11 @@ describe("firstError (upstream's upsert table)", () => {
           type: "object",
           properties: { password: { type: "string", minLength: 1 }, passwordIsPin: { type: "boolean", const: true } },
           required: ["password"],
-          additional: false,
+          additionalProperties: false,
         },
         at: isoDateTime,
       },
-    };
+    });
     expect(firstError(rule, { n: 0 })).toBe("n must be >= 1");
     expect(firstError(rule, { n: "1" })).toBe("n must be number");
     expect(firstError(rule, { p: {} })).toBe("p must have required property 'password'");

@@ -7,8 +7,7 @@ import { userUseCases } from "./access/users.js";
 import type { CoreDeps } from "./deps.js";
 import { eventUseCases } from "./events/events.js";
 import { identityMetadataUseCases } from "./identity-metadata/use-cases.js";
-import { relationshipUseCases } from "./relationships/relationships.js";
-import { relationshipTemplateUseCases } from "./relationships/templates.js";
+import { relationshipTemplateUseCases, relationshipUseCases, templateLookup } from "./relationships/index.js";
 import { identityUseCases } from "./identities/identities.js";
 import { resolveUseCase } from "./identities/resolve.js";
 import { twinUseCases } from "./twins/twins.js";
@@ -31,7 +30,8 @@ export function createCore(deps: CoreDeps) {
     twins: twinUseCases(deps),
     identities: { ...identityUseCases(deps), resolve: resolveUseCase(deps) },
     relationshipTemplates: relationshipTemplateUseCases(deps),
-    relationships: relationshipUseCases(deps),
+    // Relationships read templates through their port, not the templates area's internals.
+    relationships: relationshipUseCases(deps, templateLookup(deps)),
     identityMetadata: identityMetadataUseCases(deps),
     events: eventUseCases(deps),
     admin: {
