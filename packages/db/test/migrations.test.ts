@@ -79,4 +79,30 @@ describe.each(testDialects)("migrations (%s)", (dialect) => {
     await database.migrate();
     expect(await tables()).toEqual(before);
   });
+
+  // The names Kysely recorded in databases that are already deployed (files may be renamed, these may not).
+  const SHIPPED = ["0001_access", "0002_twins", "0003_connector", "0004_event_feed"];
+
+  it("keeps the registered names of shipped migrations, whatever their files are called now", async () => {
+    expect((await allMigrations()).slice(0, SHIPPED.length)).toEqual(SHIPPED);
+  });
+
+  it("opens and migrates a database migrated before the 0003 file was renamed", async () => {
+    const schema = dialect === "postgres" ? await currentSchema() : undefined;
+    const opts = schema ? { migrationTableSchema: schema } : {};
+    await new Migrator({ db: database.db, provider: migrationProvider(dialect), ...opts }).migrateTo(NO_MIGRATIONS);
+    // As an older build ran them: the first three, recorded under the names they had then.
+    const real = await migrationProvider(dialect).getMigrations();
+    const older: MigrationProvider = {
+      getMigrations: async () => Object.fromEntries(SHIPPED.slice(0, 3).map((name) => [name, real[name]!])),
+    };
+    const { error } = await new Migrator({ db: database.db, provider: older, ...opts }).migrateToLatest();
+    expect(error).toBeUndefined();
+    expect(await applied()).toEqual(SHIPPED.slice(0, 3));
+    await database.migrate();
+    expect(await applied()).toEqual(await allMigrations());
+    const account = anAccount();
+    await database.store.read.accounts.insert(account);
+    expect(await database.store.read.accounts.get(account.id)).toEqual(account);
+  });
 });

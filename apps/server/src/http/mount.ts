@@ -25,6 +25,13 @@ function handlerFor(route: AnyRoute, surface: RestSurface, core: Core): Handler<
   return async (c) => {
     try {
       if (route.sensitivePath) c.set("logPath", c.req.routePath);
+      // Where each check lives. 401: the auth middleware (callerOf reports its outcome). 403: core's
+      // use case decides (`authorize`, its first step); the route's declared action is the same
+      // check run here once more, before any input is read, so that on REST a caller lacking the
+      // permission gets 403 before a malformed request gets 400 (the documented 401 → 403 → 400 →
+      // domain order) — the permissions matrix test pins that every route's action is its use
+      // case's. 400: the route schemas only parse the wire format (path, query strings, body) into
+      // core's input shape; the values are validated by core (`parseInput`). Domain rules: core.
       const principal = route.public ? null : callerOf(c);
       if (principal && route.action) authorize(principal, route.action);
       surface.precheck?.(c, route);

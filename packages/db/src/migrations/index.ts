@@ -2,19 +2,21 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { SqlDialect } from "../schema.js";
 import * as access from "./0001_access.js";
 import * as twins from "./0002_twins.js";
-import * as connector from "./0003_connector.js";
+import * as relationshipsAndMetadata from "./0003_relationships_and_metadata.js";
 import * as eventFeed from "./0004_event_feed.js";
 import * as loginFailures from "./0005_login_failures.js";
 import type { DialectMigration } from "./types.js";
 
 /**
- * Every migration, in order. Add later aggregates (twins, identities, relationships, identity
- * metadata) as new files `0002_…` here; never edit one that has shipped.
+ * Every migration, in order, by the name Kysely records in `kysely_migration`. Add new ones as
+ * `<next number>_<what it creates>.ts` here; never edit or rename one that has shipped: databases
+ * in the field know it by its registered name (a missing name makes the Migrator refuse to run).
  */
 const MIGRATIONS: Record<string, DialectMigration> = {
   "0001_access": access,
   "0002_twins": twins,
-  "0003_connector": connector,
+  // The file says what it creates; the registered name is the one databases already recorded.
+  "0003_connector": relationshipsAndMetadata,
   "0004_event_feed": eventFeed,
   "0005_login_failures": loginFailures,
 };

@@ -4,6 +4,9 @@ import { route } from "../../http/route-table.js";
 import { millis, queryBoolean, seconds, secondsOrNull, timestamp, uuidString as uuid } from "../wire.js";
 import { twinParams } from "./twins.js";
 
+// The path parameter is documented here with core's IDENTITY_NAME; core validates the name again
+// (parseInput) with the same pattern and message. It cannot simply be core's zod schema: a schema
+// created before @hono/zod-openapi is loaded has no `.openapi()`, and the load order is not ours.
 export const identityName = z
   .string()
   .regex(IDENTITY_NAME, "must match ^[A-Za-z_][0-9A-Za-z_]{0,7}#[0-9A-Za-z_=+-]{1,128}$")
