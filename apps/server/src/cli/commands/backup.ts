@@ -1,5 +1,6 @@
-import { backupSqlite, openDatabase, postgresCommands } from "@idhub/db";
+import { backupSqlite, openDatabase } from "@idhub/db";
 import { defineCommand } from "../command.js";
+import { printedPostgresCommand } from "../postgres-tools.js";
 
 export const backup = defineCommand({
   name: "backup",
@@ -13,11 +14,7 @@ export const backup = defineCommand({
   async run({ options, config, out }) {
     const settings = config();
     const file = options.argument!;
-    if (!settings.databaseUrl.startsWith("file:")) {
-      const command = postgresCommands(settings.databaseUrl, file).backup;
-      out.result({ dialect: "postgres", command }, ["PostgreSQL is backed up with its own tool; run:", "", `  ${command}`]);
-      return;
-    }
+    if (printedPostgresCommand(settings.databaseUrl, file, "backup", out)) return;
     const database = await openDatabase(settings.databaseUrl, { sqliteSync: settings.sqliteSync });
     try {
       await backupSqlite(database.db, file);

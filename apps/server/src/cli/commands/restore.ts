@@ -1,5 +1,6 @@
-import { openDatabase, postgresCommands, restoreSqlite } from "@idhub/db";
+import { openDatabase, restoreSqlite } from "@idhub/db";
 import { defineCommand } from "../command.js";
+import { printedPostgresCommand } from "../postgres-tools.js";
 
 export const restore = defineCommand({
   name: "restore",
@@ -13,11 +14,7 @@ export const restore = defineCommand({
   async run({ options, config, out }) {
     const settings = config();
     const file = options.argument!;
-    if (!settings.databaseUrl.startsWith("file:")) {
-      const command = postgresCommands(settings.databaseUrl, file).restore;
-      out.result({ dialect: "postgres", command }, ["PostgreSQL is restored with its own tool; into an empty database, run:", "", `  ${command}`]);
-      return;
-    }
+    if (printedPostgresCommand(settings.databaseUrl, file, "restore", out)) return;
     restoreSqlite(file, settings.databaseUrl);
     const database = await openDatabase(settings.databaseUrl, { sqliteSync: settings.sqliteSync });
     try {
