@@ -22,7 +22,8 @@ import { loadTool, wrkVersion } from "./harness/load.js";
 import { busyPercent } from "./harness/machine.js";
 import { compare, median, type Settings, type Side } from "./harness/measure.js";
 import { formatProfile, summarizeProfile } from "./harness/profile.js";
-import { formatTable, summarize, type CaseReport } from "./harness/report.js";
+import { addPeerRatios, formatTable, summarize, type CaseReport } from "./harness/report.js";
+import { PEER_CASE } from "./cases/peer.js";
 import { BENCH_DIR, killAllChildren, spawnServer, type ServerHandle } from "./harness/server-process.js";
 
 const { values: args } = parseArgs({
@@ -122,6 +123,7 @@ function idhubStarter(dir: string, servers: ServerHandle[], profile: boolean) {
         NODE_ENV: "production",
         BENCH_ACCOUNTS: String(opts.accounts ?? 1),
         BENCH_TMP_DIR: dir,
+        ...opts.env,
       },
       // Default file names (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile): every thread writes its
       // own profile (tsx's module hooks run in a loader thread), so a fixed name would be overwritten.
@@ -269,7 +271,17 @@ try {
     log(`${def.title}: starting`);
     const dir = mkdtempSync(join(root, `${def.name}-`));
     const servers: ServerHandle[] = [];
-    const ctx: CaseContext = { settings, dir, log, startIdhub: idhubStarter(dir, servers, args.profile === true) };
+    const ctx: CaseContext = {
+      settings,
+      dir,
+      log,
+      startIdhub: idhubStarter(dir, servers, args.profile === true),
+      async startBare(name: string, entry: string, env: Record<string, string>) {
+        const server = await spawnServer({ name, entry, logFile: join(dir, `${name}.log`), env });
+        servers.push(server);
+        return server;
+      },
+    };
     let cleanup: (() => Promise<void>) | undefined;
     try {
       const prepared = await def.prepare(ctx);
@@ -279,14 +291,15 @@ try {
         reports.push({ ...base, status: "skipped", reason: prepared.reason });
         log(`${def.title}: SKIPPED — ${prepared.reason}`);
       } else {
-        const baseline = baselineSides(baselineServer!)[def.baseline];
+        const baseline = prepared.baseline ?? baselineSides(baselineServer!)[def.baseline];
         const runs = await compare(baseline, prepared.side, settings);
         const report = summarize({
           ...base,
           items: prepared.side.items,
           runs,
-          coldStartMs: servers.map((s) => s.coldStartMs),
-          rssMbAfterLoad: servers.map((s) => s.rssMb() ?? Number.NaN),
+          // The servers under test (not a case's own baseline).
+          coldStartMs: servers.filter((s) => s.name !== "case-baseline").map((s) => s.coldStartMs),
+          rssMbAfterLoad: servers.filter((s) => s.name !== "case-baseline").map((s) => s.rssMb() ?? Number.NaN),
           ...(prepared.notes ? { notes: prepared.notes } : {}),
         });
         reports.push(report);
@@ -321,6 +334,26 @@ try {
 
 // --- report --------------------------------------------------------------------------------------
 
+/** quality.md case 5: two processes ≥ 1.6× one (both as ratios to their bare pg baseline of the same run). */
+function scaleOutLine(all: CaseReport[]): string[] {
+  const one = all.find((r) => r.name === "5-pg-1proc" && r.status === "ran")?.ratios?.throughput;
+  const two = all.find((r) => r.name === "5-pg-2proc" && r.status === "ran")?.ratios?.throughput;
+  if (one === undefined || two === undefined) return [];
+  const ratio = two / one;
+  return [`PostgreSQL 2 processes / 1 process (one account, ratios to the bare pg baseline): ${ratio.toFixed(2)} — target ≥ 1.6 ${ratio >= 1.6 ? "PASS" : "BELOW"}`];
+}
+
+/** quality.md: with group commit, IDHUB_SQLITE_SYNC=full reaches ≥ 0.8 of the `normal` throughput (ratios to the same baseline). */
+function syncFullLine(all: CaseReport[]): string[] {
+  const normal = all.find((r) => r.name === "1-identity-metadata" && r.status === "ran")?.ratios?.throughput;
+  const full = all.find((r) => r.name === "1-identity-metadata-sync-full" && r.status === "ran")?.ratios?.throughput;
+  if (normal === undefined || full === undefined) return [];
+  const ratio = full / normal;
+  return [`IDHUB_SQLITE_SYNC=full / normal (case 1, ratios to baseline): ${ratio.toFixed(2)} — target ≥ 0.8 ${ratio >= 0.8 ? "PASS" : "BELOW"}`];
+}
+
+addPeerRatios(reports, PEER_CASE);
+
 const output = [
   "",
   `idhub bench — ${new Date(started).toISOString()}${quick ? " — QUICK (smoke run: 1 short repetition, figures indicative only)" : ""}`,
@@ -333,6 +366,8 @@ const output = [
   ...reports
     .filter((r) => r.rssMbAfterLoad?.length)
     .map((r) => `RSS after load, ${r.name}: ${r.rssMbAfterLoad!.map((mb) => `${mb.toFixed(0)} MB`).join(", ")} — target ≤ 250 MB ${Math.max(...r.rssMbAfterLoad!) <= 250 ? "PASS" : "BELOW"}`),
+  ...syncFullLine(reports),
+  ...scaleOutLine(reports),
   rules ? ("line" in rules ? rules.line : `rules: FAILED ${rules.error}`) : "",
   ...profiles.map((p) => `\n${p}`),
 ];

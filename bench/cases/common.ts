@@ -22,6 +22,8 @@ export interface IdhubOptions {
   databaseUrl?: string;
   /** Accounts to create through core (0 for a second process on a shared database). */
   accounts?: number;
+  /** More environment for the server (e.g. IDHUB_SQLITE_SYNC). */
+  env?: Record<string, string>;
 }
 
 export interface CaseContext {
@@ -30,14 +32,20 @@ export interface CaseContext {
   dir: string;
   log: (line: string) => void;
   startIdhub(opts: IdhubOptions): Promise<ServerHandle>;
+  /**
+   * A bare comparison server (`entry` under bench/servers: the tRPC peer, a baseline on a case's own
+   * data), stopped with the case. Named `case-baseline` when it is the case's baseline: its RSS and
+   * cold start are not the case's.
+   */
+  startBare(name: string, entry: string, env: Record<string, string>): Promise<ServerHandle>;
 }
 
 /** Which baseline a case is compared with, and which of quality.md's targets apply. */
 export type BaselineKind = "write" | "read";
-export type TargetSet = "write" | "batch" | "indicative" | "none";
+export type TargetSet = "write" | "batch" | "resolve" | "pg" | "indicative" | "none";
 
 export type Prepared =
-  | { kind: "ready"; side: Side; notes?: string[]; cleanup?: () => Promise<void> }
+  | { kind: "ready"; side: Side; notes?: string[]; cleanup?: () => Promise<void>; baseline?: Side }
   | { kind: "skip"; reason: string; cleanup?: () => Promise<void> };
 
 export interface BenchCase {

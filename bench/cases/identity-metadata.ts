@@ -28,3 +28,19 @@ export const identityMetadata: BenchCase = {
     return ready(sideOf(server, "idhub", metadataSpec(accountsOf(server)[0]!), ctx.settings.connections));
   },
 };
+
+/**
+ * Case 1 with `IDHUB_SQLITE_SYNC=full` (an fsync per commit: power-loss durability). Group commit
+ * shares one commit among the writes of an event-loop turn; the target is ≥ 0.8 of case 1's figure
+ * (compare the two ratios to the baseline, which stays at synchronous=NORMAL).
+ */
+export const identityMetadataSyncFull: BenchCase = {
+  name: "1-identity-metadata-sync-full",
+  title: "1 PUT IdentityMetadata, IDHUB_SQLITE_SYNC=full",
+  baseline: "write",
+  targets: "none",
+  async prepare(ctx) {
+    const server = await ctx.startIdhub({ name: "case1-full", env: { IDHUB_SQLITE_SYNC: "full" } });
+    return ready(sideOf(server, "idhub", metadataSpec(accountsOf(server)[0]!), ctx.settings.connections));
+  },
+};

@@ -1,10 +1,12 @@
 /** All cases, in the order they run. */
 import type { BenchCase } from "./common.js";
 import { identitiesPatch } from "./identities.js";
-import { identityMetadata } from "./identity-metadata.js";
+import { identityMetadata, identityMetadataSyncFull } from "./identity-metadata.js";
+import { trpcPeer } from "./peer.js";
 import { pg1, pg2 } from "./postgres.js";
 import { resolve } from "./resolve.js";
 import { patchUser, whoami } from "./smoke.js";
 import { trpcBatch, trpcSingle } from "./trpc.js";
 
-export const CASES: BenchCase[] = [whoami, patchUser, identityMetadata, identitiesPatch, trpcSingle, trpcBatch, resolve, pg1, pg2];
+// The peer first (every case's "× peer" needs it); the smoke cases, which have no targets, last.
+export const CASES: BenchCase[] = [trpcPeer, identityMetadata, identitiesPatch, identityMetadataSyncFull, trpcSingle, trpcBatch, resolve, pg1, pg2, whoami, patchUser];

@@ -6,6 +6,7 @@
  * cluster's shared helpers (WAL writer, checkpointer …).
  */
 import pg from "pg";
+import type { Side } from "../harness/measure.js";
 import { accountsOf, ready, type BenchCase, type CaseContext, type Prepared } from "./common.js";
 import { metadataSpec } from "./identity-metadata.js";
 
@@ -49,6 +50,16 @@ async function preparePg(ctx: CaseContext, processes: number): Promise<Prepared>
     for (let i = 1; i < processes; i++) servers.push(await ctx.startIdhub({ name: `case5-pg-${processes}p-${i}`, databaseUrl, accounts: 0 }));
     const me = accountsOf(servers[0]!)[0]!;
     const connections = Math.floor(ctx.settings.connections / processes);
+    // quality.md case 5: the bare `pg` upsert server (pool 10) on the same database is the baseline.
+    const bare = await ctx.startBare("case-baseline", "servers/baseline-pg.ts", { BENCH_PG_DATABASE_URL: databaseUrl });
+    const baseline: Side = {
+      label: "bare pg upsert (pool 10)",
+      spec: { ...metadataSpec(me), path: "/kv", headers: { "Content-Type": "application/json" } },
+      targets: [{ url: bare.url, connections: ctx.settings.connections }],
+      servers: [bare],
+      items: 1,
+      pgDatabase: database,
+    };
     return await ready(
       {
         label: `idhub ×${processes} on PostgreSQL`,
@@ -58,7 +69,7 @@ async function preparePg(ctx: CaseContext, processes: number): Promise<Prepared>
         items: 1,
         pgDatabase: database,
       },
-      { cleanup, notes: ["PostgreSQL CPU included (backends of this database + shared helpers); baseline is the SQLite one"] },
+      { cleanup, baseline, notes: ["PostgreSQL CPU included (backends of this database + shared helpers), on both sides; baseline: bare pg upsert server, pool 10"] },
     );
   } catch (error) {
     await cleanup();
@@ -70,7 +81,7 @@ export const pg1: BenchCase = {
   name: "5-pg-1proc",
   title: "5 case 1 on PostgreSQL, 1 process",
   baseline: "write",
-  targets: "none",
+  targets: "pg",
   prepare: (ctx) => preparePg(ctx, 1),
 };
 

@@ -36,6 +36,8 @@ export interface CaseReport {
   /** Median over the interleaved pairs of (case / baseline). */
   ratios?: { throughput: number; cpu: number; p99: number };
   verdicts?: { throughput?: Verdict; cpu?: Verdict; p99?: Verdict };
+  /** Throughput ratio to the stock tRPC peer (see addPeerRatios); write cases target ≥ 4. */
+  peerRatio?: Verdict;
   coldStartMs?: number[];
   rssMbAfterLoad?: number[];
   /** Runs whose quiet-machine wait hit the cap. */
@@ -77,6 +79,13 @@ export function summarize(report: CaseReport): CaseReport {
   if (report.targets === "write" || report.targets === "indicative") {
     // quality.md, cases 1–2: ≥ 0.6 of the baseline's req/s, ≤ 1.7× its CPU µs/req, p99 ≤ 3× its p99.
     verdicts = { throughput: verdict(ratios.throughput, "≥", 0.6), cpu: verdict(ratios.cpu, "≤", 1.7), p99: verdict(ratios.p99, "≤", 3) };
+  } else if (report.targets === "resolve") {
+    // quality.md, case 4: ≥ 0.5 of the point read's throughput; p99 ≤ 5 ms (absolute, shown in the p99 column).
+    const p99 = stats(subject, items).p99Ms;
+    verdicts = { throughput: verdict(ratios.throughput, "≥", 0.5), p99: { ...verdict(p99, "≤", 5), target: "≤ 5 ms abs" } };
+  } else if (report.targets === "pg") {
+    // quality.md, case 5: one process ≥ 0.5 of the bare pg upsert server (pool 10) in the same run.
+    verdicts = { throughput: verdict(ratios.throughput, "≥", 0.5) };
   } else if (report.targets === "batch") {
     // quality.md, case 3 batched: ≥ 1.5× the baseline in upserts/s.
     verdicts = { throughput: verdict(ratios.throughput, "≥", 1.5) };
@@ -106,11 +115,26 @@ function ratioCell(ratio: number | undefined, v: Verdict | undefined, indicative
 const pad = (s: string, n: number) => (s.length >= n ? s.slice(0, n) : s + " ".repeat(n - s.length));
 const padL = (s: string, n: number) => (s.length >= n ? s : " ".repeat(n - s.length) + s);
 
+/**
+ * "× peer": a case's throughput ratio to the baseline divided by the stock tRPC peer's ratio to the
+ * same baseline (cases/peer.ts) — two ratios of one run. Write cases (1–2) target ≥ 4× the peer.
+ */
+export function addPeerRatios(reports: CaseReport[], peerName: string): void {
+  const peer = reports.find((r) => r.name === peerName && r.status === "ran");
+  const peerRatio = peer?.ratios?.throughput;
+  if (peerRatio === undefined || !Number.isFinite(peerRatio) || peerRatio <= 0) return;
+  for (const r of reports) {
+    if (r === peer || r.status !== "ran" || r.baseline !== "write" || !r.ratios) continue;
+    const ratio = r.ratios.throughput / peerRatio;
+    r.peerRatio = r.targets === "write" ? verdict(ratio, "≥", 4) : { ratio, target: "", pass: true };
+  }
+}
+
 export function formatTable(reports: CaseReport[]): string {
   const W = 44;
   const header =
     `${pad("case", W)} ${padL("thrpt/s", 9)} ${padL("p50 ms", 7)} ${padL("p99 ms", 7)} ${padL("CPU µs", 7)} ${padL("RSS MB", 6)}  ` +
-    `${pad("×base thrpt", 23)} ${pad("×base CPU/req", 23)} ${pad("×base p99", 21)}`;
+    `${pad("×base thrpt", 23)} ${pad("×base CPU/req", 23)} ${pad("×base p99", 21)} ${pad("×peer thrpt", 19)}`;
   const lines = [header, "-".repeat(header.length)];
   for (const r of reports) {
     if (r.status !== "ran") {
@@ -131,7 +155,8 @@ export function formatTable(reports: CaseReport[]): string {
     lines.push(
       `${pad(r.title, W)} ${padL(num(c.throughput), 9)} ${padL(num(c.p50Ms, 2), 7)} ${padL(num(c.p99Ms, 2), 7)} ${padL(num(c.cpuUs), 7)} ${padL(num(rss), 6)}  ` +
         `${pad(ratioCell(r.ratios?.throughput, r.verdicts?.throughput, indicative), 23)} ${pad(ratioCell(r.ratios?.cpu, r.verdicts?.cpu, indicative), 23)} ` +
-        `${pad(ratioCell(r.ratios?.p99, r.verdicts?.p99, indicative), 21)}`,
+        `${pad(ratioCell(r.targets === "resolve" ? r.verdicts?.p99?.ratio : r.ratios?.p99, r.verdicts?.p99, indicative), 21)} ` +
+        `${pad(r.peerRatio ? ratioCell(r.peerRatio.ratio, r.peerRatio.target ? r.peerRatio : undefined, indicative) : "—", 19)}`,
     );
     lines.push(
       `${pad(`  └ baseline ${r.baseline} (same run)`, W)} ${padL(num(b.throughput), 9)} ${padL(num(b.p50Ms, 2), 7)} ${padL(num(b.p99Ms, 2), 7)} ${padL(num(b.cpuUs), 7)}` +

@@ -6,6 +6,7 @@
  *
  *   PUT /kv      body {reference, key, value}  → 200 {"result": {reference, key, value}}   (write baseline)
  *   GET /kv/<k>  indexed point read of a seeded row → 200 {"result": row}                  (read baseline)
+ *   GET /identity/<name>  on case 4's seeded idhub file: indexed point read of identities by name
  *   GET /health  → 200
  *
  * The upsert is a plain statement without RETURNING, executed with .run(): never .get() on a
@@ -39,6 +40,12 @@ const upsert = db.prepare(`insert into metadata (reference, key, value, version,
   values (?, ?, ?, 1, ?, ?)
   on conflict (reference, key) do update set value = excluded.value, version = version + 1, updated_at = excluded.updated_at`);
 const read = db.prepare("select reference, key, value, version, created_at, updated_at from metadata where reference = ? and key = ?");
+// Case 4's baseline, when the file is case 4's seeded idhub database: an indexed point read of an
+// identity by name (identities_name_owner_idx), the rows as JSON.
+const hasIdentities = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'identities'").get() !== undefined;
+const readIdentity = hasIdentities
+  ? db.prepare("select twin, owner, name, validity_at, visibility from identities where name = ?")
+  : undefined;
 
 // Rows for the point-read baseline (the same 10k keys the load cycles through).
 db.transaction(() => {
@@ -73,6 +80,10 @@ const server = createServer(async (req, res) => {
       const row = read.get(READ_REFERENCE, decodeURIComponent(url.slice(4))) as Record<string, unknown> | undefined;
       if (!row) return send(res, 404, '{"error":"not found"}');
       return send(res, 200, JSON.stringify({ result: { ...row, value: JSON.parse(row.value as string) } }));
+    }
+    if (req.method === "GET" && url.startsWith("/identity/") && readIdentity) {
+      const rows = readIdentity.all(decodeURIComponent(url.slice("/identity/".length)));
+      return send(res, 200, JSON.stringify({ result: rows }));
     }
     if (req.method === "GET" && url === "/health") return send(res, 200, '{"isHealthy":true}');
     send(res, 404, '{"error":"not found"}');

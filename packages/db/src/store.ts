@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { invalid, type Repositories, type Store } from "@idhub/core";
+import { invalid, type NewEvent, type Repositories, type Store } from "@idhub/core";
 import {
   sql,
   type Kysely,
@@ -10,13 +10,14 @@ import {
   type RootOperationNode,
   type UnknownRow,
 } from "kysely";
+import { credentialCache, type CredentialCacheOptions } from "./credential-cache.js";
+import { groupCommitter, type Member } from "./group-commit.js";
 import { accountRepository } from "./repositories/accounts.js";
 import { eventRepository, type OnAppended } from "./repositories/events.js";
 import { identityRepository } from "./repositories/identities.js";
 import { identityMetadataRepository } from "./repositories/identity-metadata.js";
 import { relationshipTemplateRepository } from "./repositories/relationship-templates.js";
 import { relationshipRepository } from "./repositories/relationships.js";
-import { retryingTransient } from "./retry.js";
 import { roleRepository } from "./repositories/roles.js";
 import { secretRepository } from "./repositories/secrets.js";
 import { twinRepository } from "./repositories/twins.js";
@@ -76,8 +77,43 @@ const rethrow = (error: unknown): never => {
 
 const translatorFor = (dialect: SqlDialect) => (dialect === "postgres" ? unstorableTextIsInvalid : rethrow);
 
+/** What a committed transaction changed, for listeners (credential cache, change notifications). */
+export interface CommittedChange {
+  /** Some use case in it used an access repository (accounts, users, roles, secrets). */
+  accessChanged: boolean;
+  /** The events its use cases appended, in order. */
+  events: readonly NewEvent[];
+}
+
+/** Core's Store plus the hooks of this package's commit path. */
+export interface DbStore extends Store {
+  /**
+   * Called after every commit, before the callers of the committed use cases are answered. The one
+   * place to hang work on commits (e.g. change-feed notifications). Returns an unsubscribe function.
+   */
+  onCommit(listener: (change: CommittedChange) => void): () => void;
+  /** Empties the authentication cache (see credential-cache.ts); for access changes made outside the store. */
+  invalidateCredentials(): void;
+}
+
+export interface StoreOptions {
+  guardTransactions: boolean;
+  /** Transaction groups running at once (see group-commit.ts): 1 on SQLite, the pool size on PostgreSQL. */
+  maxGroups: number;
+  /** The authentication cache's cross-process staleness rule (see credential-cache.ts). */
+  credentials: CredentialCacheOptions;
+  /** Told, after commit, which accounts' feeds a transaction grew (the change feed's wake-up). */
+  onCommitted?: ((accounts: Iterable<string>) => void) | undefined;
+}
+
+/** Members per group: 50 connections or a tRPC batch of 50 fit in one, and no group holds its locks long. */
+const MAX_GROUP_SIZE = 64;
+/** PostgreSQL: how long a group's member waits for a row lock before it is run alone instead (group-commit.ts). */
+const GROUP_LOCK_TIMEOUT_MS = 50;
+
 /**
- * Core's Store over Kysely.
+ * Core's Store over Kysely, with group commit (group-commit.ts) and the authentication cache
+ * (credential-cache.ts).
  *
  * Inside `transaction(work)`, use the `tx` repositories only — never `store.read` nor a nested
  * `store.transaction`. On SQLite there is one connection, held by the open transaction, so such a
@@ -91,67 +127,118 @@ const translatorFor = (dialect: SqlDialect) => (dialect === "postgres" ? unstora
  * promise in the process, plus a plugin pass on every query — measured as a large part of the
  * server's CPU per request.
  */
-export interface StoreOptions {
-  guardTransactions: boolean;
-  /** Told, after commit, which accounts' feeds a transaction grew (the change feed's wake-up). */
-  onCommitted?: ((accounts: Iterable<string>) => void) | undefined;
-}
-
-export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreOptions): Store {
-  return options.guardTransactions ? guardedStore(db, dialect, options) : plainStore(db, dialect, options);
-}
-
-/**
- * Runs `work` in a transaction with repositories that note the accounts whose feeds it grew, and
- * tells `onCommitted` once it has committed (never after a rollback).
- */
-async function inFeedTransaction<T>(
-  db: Kysely<DB>,
-  dialect: SqlDialect,
-  options: StoreOptions,
-  work: (tx: Repositories) => Promise<T>,
-): Promise<T> {
-  const grown = new Set<string>();
-  // A transient conflict with another process runs the whole transaction again (retry.ts).
-  const result = await retryingTransient(() => {
-    grown.clear();
-    return db.transaction().execute((trx) => work(repositories(trx, dialect, (accounts) => accounts.forEach((a) => grown.add(a)))));
-  });
-  if (grown.size > 0) options.onCommitted?.(grown);
-  return result;
-}
-
-function plainStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreOptions): Store {
+export function createStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreOptions): DbStore {
   const translate = translatorFor(dialect);
-  // Outside a transaction an append commits by itself: signal it straight away.
-  const read = repositories(db, dialect, options.onCommitted);
+  const guard = options.guardTransactions ? transactionGuard() : undefined;
+  const plainDb = guard ? db.withPlugin(new RefuseInsideTransaction(guard.inTransaction)) : db;
+  const listeners = new Set<(change: CommittedChange) => void>();
+  const credentials = credentialCache(options.credentials);
+
+  // The store's one commit path: every committed transaction (group) passes here, before any of
+  // its callers is answered. Rolled-back members are not in `members`.
+  const committed = (members: readonly Member[]) => {
+    if (members.length === 0) return;
+    const change: CommittedChange = {
+      accessChanged: members.some((m) => m.touchedAccess),
+      events: members.flatMap((m) => m.events as NewEvent[]),
+    };
+    if (change.accessChanged) credentials.invalidate();
+    const feed = options.onCommitted;
+    const all = feed && change.events.length > 0 ? [(c: CommittedChange) => feed(new Set(c.events.map((e) => e.account))), ...listeners] : listeners;
+    for (const listener of all) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure must not turn a committed write into an error for its caller.
+      }
+    }
+  };
+
+  const grouped = groupCommitter<Repositories>(db, {
+    maxGroups: options.maxGroups,
+    maxGroupSize: MAX_GROUP_SIZE,
+    multiStatement: dialect === "postgres",
+    groupStart: dialect === "postgres" ? [`set local lock_timeout = '${GROUP_LOCK_TIMEOUT_MS}ms'`] : [],
+    groupEnd: dialect === "postgres" ? ["set local lock_timeout to default"] : [],
+    bind: (trx) => repositories(trx, dialect),
+    async runMember(work, tx, member, grouped) {
+      try {
+        const tracked = tracking(tx, member, grouped);
+        return await (guard ? guard.run(() => work(tracked)) : work(tracked));
+      } catch (error) {
+        return translate(error);
+      }
+    },
+    async beforeCommit(tx, members) {
+      const events = members.flatMap((m) => m.events as NewEvent[]);
+      await tx.events.append(events);
+    },
+    committed,
+  });
+
+  // Outside a transaction an append commits by itself: the feed is told straight away.
+  const read = repositories(plainDb, dialect, options.onCommitted);
+  const load = read.secrets.findOwnerByHash.bind(read.secrets);
+  read.secrets = { ...read.secrets, findOwnerByHash: (hash) => credentials.findOwnerByHash(hash, load) };
+
   return {
     read: dialect === "postgres" ? translatingErrors(read, translate) : read,
-    transaction: (work) => inFeedTransaction(db, dialect, options, work).catch(translate),
+    transaction(work) {
+      if (guard?.inTransaction()) return Promise.reject(misuse("store.transaction"));
+      return grouped(work);
+    },
     async ping() {
-      await sql`select 1`.execute(db);
+      await sql`select 1`.execute(plainDb);
       return true;
     },
+    onCommit(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    invalidateCredentials: credentials.invalidate,
   };
 }
 
-function guardedStore(db: Kysely<DB>, dialect: SqlDialect, options: StoreOptions): Store {
-  // Marks the async context of a running transaction callback; `open` is cleared at the end so
-  // work merely started inside (and outliving) the transaction is not refused afterwards.
-  const scope = new AsyncLocalStorage<{ open: boolean }>();
-  const inTransaction = () => scope.getStore()?.open === true;
-  const plain = plainStore(db.withPlugin(new RefuseInsideTransaction(inTransaction)), dialect, options);
+const ACCESS_REPOSITORIES = ["accounts", "users", "roles", "secrets"] as const;
 
+/**
+ * The transaction's repositories as one member sees them: its access use and its events are noted.
+ * In a group (`deferEvents`) the events are only noted here and appended with the group's at its
+ * end (group-commit.ts); alone, they are appended at once.
+ */
+function tracking(tx: Repositories, member: Member, deferEvents: boolean): Repositories {
+  const seen: Repositories = { ...tx };
+  for (const name of ACCESS_REPOSITORIES) seen[name] = noting(tx[name], () => (member.touchedAccess = true)) as never;
+  seen.events = {
+    ...tx.events,
+    async append(events) {
+      member.events.push(...events);
+      if (!deferEvents) await tx.events.append(events);
+    },
+  };
+  return seen;
+}
+
+function noting<R extends object>(repository: R, note: () => void): R {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(repository)) {
+    wrapped[name] = typeof method === "function" ? (...args: unknown[]) => (note(), method.apply(repository, args)) : method;
+  }
+  return wrapped as R;
+}
+
+/**
+ * Marks the async context of a running transaction callback; `open` is cleared at the end so work
+ * merely started inside (and outliving) the transaction is not refused afterwards.
+ */
+function transactionGuard() {
+  const scope = new AsyncLocalStorage<{ open: boolean }>();
   return {
-    read: plain.read,
-    ping: plain.ping,
-    async transaction(work) {
-      if (inTransaction()) throw misuse("store.transaction");
+    inTransaction: () => scope.getStore()?.open === true,
+    async run<T>(work: () => Promise<T>): Promise<T> {
       const state = { open: true };
       try {
-        return await scope.run(state, () => inFeedTransaction(db, dialect, options, work));
-      } catch (error) {
-        return translatorFor(dialect)(error);
+        return await scope.run(state, work);
       } finally {
         state.open = false;
       }

@@ -6,6 +6,7 @@ import type { AnyRoute } from "../http/route-table.js";
 import type { RestSurface } from "../http/surface.js";
 import { renderConnectorError } from "./errors.js";
 import { acceptsJson, CONNECTOR_PREFIXES, errorEnvelope, resultEnvelope } from "./wire.js";
+import { setResponseHeader } from "../http/response-headers.js";
 
 export const CONNECTOR_MAX_BODY = 2 * 1024 * 1024;
 
@@ -56,7 +57,7 @@ export function connectorSurface(logger: Logger): RestSurface {
     },
     succeed(c, status, body) {
       if (status === 204) return c.body(null, 204);
-      if (status === 201) c.header("Location", "_");
+      if (status === 201) setResponseHeader(c, "Location", "_");
       return c.json({ result: body }, status);
     },
     fail: (c, failure) => renderConnectorError(logger, c, failure),

@@ -4,9 +4,14 @@
  */
 export async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
   const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) return undefined;
+  if (declared !== null) {
+    if (Number(declared) > limit) return undefined;
+    // Before touching `request.body`: @hono/node-server's request reads arrayBuffer() straight from
+    // the node stream, while the `body` getter builds a real Web Request (a ReadableStream, an
+    // AbortSignal) — measured as ~13 % of a small write's CPU.
+    return new Uint8Array(await request.arrayBuffer());
+  }
   if (request.body === null) return new Uint8Array(0);
-  if (declared !== null) return new Uint8Array(await request.arrayBuffer());
   return readStream(request.body, limit);
 }
 

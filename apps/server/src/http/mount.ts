@@ -6,6 +6,7 @@ import { templateMatcher, toHonoPath } from "./paths.js";
 import { entityTag, expectedVersionOf } from "./conditional.js";
 import type { AnyRoute } from "./route-table.js";
 import type { RestSurface } from "./surface.js";
+import { setResponseHeader } from "./response-headers.js";
 
 /**
  * Turns a route table into Hono routes and OpenAPI paths, once per surface prefix. Input is validated
@@ -44,7 +45,7 @@ function handlerFor(route: AnyRoute, surface: RestSurface, core: Core): Handler<
         query: route.query ? parseInput(route.query, queryOf(c.req.url)) : undefined,
         body: route.body ? parseInput(route.body, await surface.readBody(c)) : undefined,
       });
-      if (route.etag) c.header("ETag", entityTag(result as { version: number }));
+      if (route.etag) setResponseHeader(c, "ETag", entityTag(result as { version: number }));
       return surface.succeed(c, route.status, route.render ? route.render(result) : result);
     } catch (error) {
       return surface.fail(c, error);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
 import type { AppEnv } from "./env.js";
+import { setResponseHeader } from "./response-headers.js";
 
 // An id from a proxy in front of us is kept when it is harmless to log and echo.
 const ACCEPTABLE_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -19,7 +20,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     c.set("requestId", requestId);
     c.set("startedAt", startedAt);
     await next();
-    c.header("X-Request-Id", requestId);
+    setResponseHeader(c, "X-Request-Id", requestId);
     logger.info(
       {
         reqId: requestId,

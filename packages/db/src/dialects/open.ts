@@ -1,13 +1,13 @@
 import type { Kysely } from "kysely";
-import type { FailureCounter, FeedSignal, Store } from "@idhub/core";
+import type { FailureCounter, FeedSignal } from "@idhub/core";
 import { LocalFeed } from "../feed/local-feed.js";
 import { listenPostgres } from "../feed/postgres-listener.js";
 import { watchSqliteFile } from "../feed/sqlite-watcher.js";
 import { migrateToLatest, pendingMigrations } from "../migrations/index.js";
 import type { DB, SqlDialect } from "../schema.js";
 import { loginFailureCounter } from "../repositories/login-failures.js";
-import { createStore } from "../store.js";
-import { connectionConfig, openPostgres } from "./postgres.js";
+import { createStore, type DbStore } from "../store.js";
+import { connectionConfig, openPostgres, PG_POOL_SIZE } from "./postgres.js";
 import { openSqlite, sqlitePath } from "./sqlite.js";
 
 export interface OpenOptions {
@@ -26,8 +26,8 @@ export interface OpenOptions {
 
 export interface Database {
   readonly dialect: SqlDialect;
-  /** Core's storage port. */
-  readonly store: Store;
+  /** Core's storage port, plus the commit hook and the authentication cache's invalidation (see store.ts). */
+  readonly store: DbStore;
   /** Failed logins per client address, shared by every process on this database. */
   readonly failureCounter: FailureCounter;
   /**
@@ -53,10 +53,8 @@ export const DEFAULT_DATABASE_URL = "file:./data/idhub.sqlite";
  */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const dialect = dialectOf(url);
-  const db =
-    dialect === "sqlite"
-      ? openSqlite(url, { sync: options.sqliteSync })
-      : openPostgres(url, { schema: options.pgSchema });
+  const sqlite = dialect === "sqlite" ? openSqlite(url, { sync: options.sqliteSync }) : undefined;
+  const db = sqlite?.db ?? openPostgres(url, { schema: options.pgSchema });
   const feed = new LocalFeed(
     dialect === "postgres"
       ? listenPostgres(connectionConfig(url, { schema: options.pgSchema }), db, { catchUpMs: options.feedCatchUpMs })
@@ -71,6 +69,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     store: createStore(db, dialect, {
       guardTransactions: options.guardTransactions ?? false,
       onCommitted: (accounts) => feed.committed(accounts),
+      // SQLite: one connection, one transaction group at a time; other processes' commits are seen
+      // per look-up. PostgreSQL: a group per pooled connection; cached credentials live ≤ 1 s.
+      ...(sqlite
+        ? { maxGroups: 1, credentials: { maxAgeMs: Infinity, changedElsewhere: sqlite.changedElsewhere } }
+        : { maxGroups: PG_POOL_SIZE, credentials: { maxAgeMs: 1000 } }),
     }),
     feed,
     failureCounter: loginFailureCounter(db),

@@ -21,6 +21,9 @@ const types = {
   },
 } as pg.CustomTypesConfig; // @types/pg declares an overload set; this one function serves them all
 
+/** pg's default pool size, stated: the store runs at most this many transaction groups at once. */
+export const PG_POOL_SIZE = 10;
+
 /** How to connect, for the pool and for the change feed's LISTEN connection alike. */
 export const connectionConfig = (url: string, options: PostgresOptions = {}): pg.ClientConfig => ({
   connectionString: url,
@@ -29,7 +32,7 @@ export const connectionConfig = (url: string, options: PostgresOptions = {}): pg
 });
 
 export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<DB> {
-  const pool = new pg.Pool(connectionConfig(url, options));
+  const pool = new pg.Pool({ ...connectionConfig(url, options), max: PG_POOL_SIZE });
   // An idle client that loses its connection (server restart, network) is dropped by the pool and
   // replaced on the next checkout; without a listener, node would crash on the 'error' event.
   pool.on("error", () => {});

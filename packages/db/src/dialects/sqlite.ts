@@ -34,7 +34,17 @@ export function sqlitePath(url: string): string {
   return path;
 }
 
-export function openSqlite(url: string, options: SqliteOptions = {}): Kysely<DB> {
+export interface OpenedSqlite {
+  db: Kysely<DB>;
+  /**
+   * True when another connection (another process) committed since the last call: SQLite's
+   * `PRAGMA data_version`, read from shared memory, about a microsecond. Commits on our own
+   * connection do not count.
+   */
+  changedElsewhere(): boolean;
+}
+
+export function openSqlite(url: string, options: SqliteOptions = {}): OpenedSqlite {
   const path = sqlitePath(url);
   if (path !== MEMORY) mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
@@ -50,7 +60,19 @@ export function openSqlite(url: string, options: SqliteOptions = {}): Kysely<DB>
     database.close();
     throw error;
   }
-  return new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
+  const dataVersion = database.prepare("pragma data_version").pluck();
+  let seen = dataVersion.get() as number;
+  return {
+    db,
+    changedElsewhere() {
+      if (!database.open) return false;
+      const now = dataVersion.get() as number;
+      if (now === seen) return false;
+      seen = now;
+      return true;
+    },
+  };
 }
 
 /** Distinct SQL texts kept prepared; the application issues a few dozen, so this is never reached in practice. */

@@ -1,5 +1,5 @@
 import type { DomainEvent, EventRepository, JsonValue, NewEvent, TypeFilter } from "@idhub/core";
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from "kysely";
+import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Selectable } from "kysely";
 import type { DB, EventsTable, SqlDialect } from "../schema.js";
 
 const toEvent = (row: Selectable<EventsTable>): DomainEvent => ({
@@ -13,15 +13,41 @@ const toEvent = (row: Selectable<EventsTable>): DomainEvent => ({
   data: JSON.parse(row.data) as JsonValue,
 });
 
-const toRow = (e: NewEvent) => ({
-  id: e.id,
-  account: e.account,
-  type: e.type,
-  subject: e.subject,
-  actor: e.actor,
-  at: e.at,
-  data: JSON.stringify(e.data),
-});
+const COLUMNS = 7;
+
+/**
+ * The insert of every write use case, as SQL text per row count (one row is the common case),
+ * written once: building and compiling it with Kysely on each write cost as much as running it.
+ */
+const insertSql = (dialect: SqlDialect, rows: number) => {
+  let n = 0;
+  const p = () => (dialect === "postgres" ? `$${++n}` : "?");
+  const tuples = Array.from({ length: rows }, () => `(${Array.from({ length: COLUMNS }, p).join(", ")})`);
+  return `insert into events (id, account, type, subject, actor, at, data) values ${tuples.join(", ")}`;
+};
+// A group commit appends up to its size at once; texts up to that many rows are kept.
+const MAX_KEPT_ROWS = 64;
+const insertTexts = { sqlite: new Map<number, string>(), postgres: new Map<number, string>() };
+const insertText = (dialect: SqlDialect, rows: number) => {
+  let text = insertTexts[dialect].get(rows);
+  if (text === undefined) {
+    text = insertSql(dialect, rows);
+    if (rows <= MAX_KEPT_ROWS) insertTexts[dialect].set(rows, text);
+  }
+  return text;
+};
+
+/** Rows per statement: far below both dialects' bound on parameters per statement. */
+const CHUNK_ROWS = 500;
+
+async function insertEvents(db: Kysely<DB>, dialect: SqlDialect, events: readonly NewEvent[]): Promise<void> {
+  for (let start = 0; start < events.length; start += CHUNK_ROWS) {
+    const chunk = events.slice(start, start + CHUNK_ROWS);
+    const parameters: unknown[] = [];
+    for (const e of chunk) parameters.push(e.id, e.account, e.type, e.subject, e.actor, e.at, JSON.stringify(e.data));
+    await db.executeQuery(CompiledQuery.raw(insertText(dialect, chunk.length), parameters));
+  }
+}
 
 /** Told which accounts' feeds an append grew (the store signals them once the transaction commits). */
 export type OnAppended = (accounts: readonly string[]) => void;
@@ -33,11 +59,11 @@ export function eventRepository(db: Kysely<DB>, dialect: SqlDialect, onAppended?
       if (dialect === "sqlite") {
         // One writer at a time: seq order is commit order already. Other processes notice the
         // commit through `PRAGMA data_version` (feed/sqlite-watcher.ts).
-        await db.insertInto("events").values(events.map(toRow)).execute();
+        await insertEvents(db, dialect, events);
       } else {
         await inTransaction(db, async (tx) => {
           await lockAndAnnounceFeeds(tx, events);
-          await tx.insertInto("events").values(events.map(toRow)).execute();
+          await insertEvents(tx, dialect, events);
         });
       }
       onAppended?.(accountsOf(events));
@@ -121,6 +147,11 @@ export const FEED_CHANNEL_EXPRESSION = "'idhub_events.' || left(current_schema()
  */
 async function lockAndAnnounceFeeds(tx: Kysely<DB>, events: NewEvent[]): Promise<void> {
   const accounts = accountsOf(events).sort();
+  if (accounts.length === 1) {
+    // The common case, as SQL written once (the statement below, for one account).
+    await tx.executeQuery(CompiledQuery.raw(LOCK_AND_ANNOUNCE_ONE, accounts));
+    return;
+  }
   await tx
     .selectFrom("accounts")
     .select(["id", sql`pg_notify(${sql.raw(FEED_CHANNEL_EXPRESSION)}, id)`.as("announced")])
@@ -129,6 +160,9 @@ async function lockAndAnnounceFeeds(tx: Kysely<DB>, events: NewEvent[]): Promise
     .forNoKeyUpdate()
     .execute();
 }
+
+const LOCK_AND_ANNOUNCE_ONE =
+  `select id, pg_notify(${FEED_CHANNEL_EXPRESSION}, id) as announced from accounts where id = $1 for no key update`;
 
 /** The lock only lasts until commit: outside a transaction, open one around lock + insert. */
 const inTransaction = (db: Kysely<DB>, work: (tx: Kysely<DB>) => Promise<void>): Promise<void> =>

@@ -1,5 +1,5 @@
 import type { IdentityKey, IdentityRepository, JsonObject, ResolveCandidate, ResolveQuery, Twin, TwinIdentity } from "@idhub/core";
-import type { Kysely, Selectable } from "kysely";
+import type { CompiledQuery, Kysely, Selectable } from "kysely";
 import type { DB, IdentitiesTable, SqlDialect } from "../schema.js";
 import { countAtMost } from "./count.js";
 
@@ -100,7 +100,7 @@ export function identityRepository(db: Kysely<DB>): IdentityRepository {
     },
 
     async resolveCandidates(query) {
-      const rows = await resolveQuery(db, query).execute();
+      const rows = (await db.executeQuery(compiledResolve(db, query))).rows as ResolveRow[];
       const twins = new Map<string, Twin>();
       return rows.map((row): ResolveCandidate => {
         let twin = twins.get(row.twin);
@@ -148,6 +148,34 @@ function resolveQuery(db: Kysely<DB>, q: ResolveQuery) {
   if (!onlyCaller) query = query.where((eb) => eb.or([eb("i.owner", "=", q.caller), eb("i.visibility", "is not", null)]));
   return query;
 }
+
+type ResolveRow = Awaited<ReturnType<ReturnType<typeof resolveQuery>["execute"]>>[number];
+
+// Placeholders that stand for a query's values in a query compiled once per shape.
+const NAME = "\u0000name";
+const CALLER = "\u0000caller";
+const NOW = -0x1d_c0de;
+
+/**
+ * The resolve query of the two common shapes — context `system` (any owner) and `personal` (only
+ * the caller) — compiled once per repository with placeholders, then run with the request's
+ * values: building and compiling it with Kysely on every request cost about as much as SQLite's
+ * index look-up. Other owner lists (one or more account ids) are built per request.
+ */
+function compiledResolve(db: Kysely<DB>, q: ResolveQuery): CompiledQuery {
+  const shape = q.owners === "any" ? "any" : q.owners.length === 1 && q.owners[0] === q.caller ? "caller" : undefined;
+  if (shape === undefined) return resolveQuery(db, q).compile();
+  let cache = compiledShapes.get(db);
+  if (!cache) compiledShapes.set(db, (cache = new Map()));
+  let compiled = cache.get(shape);
+  if (!compiled) {
+    compiled = resolveQuery(db, { name: NAME, caller: CALLER, owners: shape === "any" ? "any" : [CALLER], now: NOW }).compile();
+    cache.set(shape, compiled);
+  }
+  const values = compiled.parameters.map((p) => (p === NAME ? q.name : p === CALLER ? q.caller : p === NOW ? q.now : p));
+  return { ...compiled, parameters: values };
+}
+const compiledShapes = new WeakMap<Kysely<DB>, Map<"any" | "caller", CompiledQuery>>();
 
 /**
  * Test and tooling only (not part of core's port): the database's plan for the resolve query, as
