@@ -122,6 +122,9 @@ function compilesAsTrust(list: string[]): boolean {
   }
 }
 
+/** Every environment variable the configuration reads (the README's table lists each; a test checks). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /**
  * Parses the environment. An empty variable counts as unset. Throws an Error naming the first bad
  * variable and its value, which the CLI prints before exiting with status 1.

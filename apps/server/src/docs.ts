@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./http/env.js";
+import { withExamples } from "./openapi-examples.js";
 
 const DOCUMENT = {
   openapi: "3.1.0",
@@ -13,6 +14,8 @@ const DOCUMENT = {
       "Self-hosted identity hub. Two REST surfaces over one domain: Trusted-Twin-compatible (root paths) and " +
       "enmeshed-Connector-compatible (`/api/core/v1` and `/api/v2`). TypeScript clients use tRPC at `/trpc`.",
   },
+  // Relative: Swagger UI's "Try it out" and generated clients talk to the server that served this.
+  servers: [{ url: "/", description: "The idhub server that serves this document" }],
   tags: [
     { name: "trustedtwin", description: "Trusted-Twin-compatible REST API" },
     { name: "connector", description: "enmeshed-Connector-compatible REST API" },
@@ -62,7 +65,7 @@ const assetDir = () => dirname(createRequire(import.meta.url).resolve("swagger-u
  */
 export function mountDocs(app: OpenAPIHono<AppEnv>): void {
   let document: unknown;
-  const openapi = () => (document ??= app.getOpenAPI31Document(DOCUMENT));
+  const openapi = () => (document ??= withExamples(app.getOpenAPI31Document(DOCUMENT)));
   app.get("/openapi.json", (c) => c.json(openapi()));
   app.get("/docs/json", (c) => c.json(openapi()));
   app.get("/docs", (c) => c.html(PAGE));

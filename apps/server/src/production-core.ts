@@ -1,4 +1,4 @@
-import { createCore, LoginThrottle, systemClock, systemIds, type Core } from "@idhub/core";
+import { createCore, LoginThrottle, metrics, systemClock, systemIds, type Core, type Store } from "@idhub/core";
 import type { Database } from "@idhub/db";
 import type { Config } from "./config.js";
 
@@ -8,7 +8,7 @@ import type { Config } from "./config.js";
  */
 export function coreFor(database: Database, config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs" | "quotas">): Core {
   return createCore({
-    store: database.store,
+    store: timed(database.store),
     clock: systemClock,
     ids: systemIds,
     config: { addressHost: config.addressHost, quotas: config.quotas },
@@ -19,4 +19,23 @@ export function coreFor(database: Database, config: Pick<Config, "addressHost" |
     ),
     feed: database.feed,
   });
+}
+
+/** Reports every use case's transaction (wall time, commit or rollback) to the metrics hook. */
+function timed(store: Store): Store {
+  return {
+    ...store,
+    async transaction(work) {
+      const startedAt = performance.now();
+      const seconds = () => (performance.now() - startedAt) / 1000;
+      try {
+        const result = await store.transaction(work);
+        metrics.dbTransaction(seconds(), "commit");
+        return result;
+      } catch (error) {
+        metrics.dbTransaction(seconds(), "rollback");
+        throw error;
+      }
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { accountUseCases } from "./access/account-info.js";
+import { adminUseCases } from "./access/admin.js";
 import { authenticate } from "./access/authenticate.js";
 import { bootstrap, createAccount } from "./access/create-account.js";
 import { roleUseCases } from "./access/roles.js";
@@ -38,6 +39,7 @@ export function createCore(deps: CoreDeps) {
       createAccount: createAccount(deps),
       issueSecret: secrets.issueForAdmin,
       bootstrap: bootstrap(deps),
+      ...adminUseCases(deps),
     },
     health: {
       check: async (): Promise<{ database: boolean }> => ({ database: await deps.store.ping().catch(() => false) }),

@@ -25,6 +25,7 @@ export * from "./access/login-throttle.js";
 export * from "./access/authenticate.js";
 export type { WhoAmI, IdentityInfo } from "./access/account-info.js";
 export type { CreatedAccount, CreateAccountInput } from "./access/create-account.js";
+export type { AccountDetails } from "./access/admin.js";
 export type { CreateUserInput, UpdateUserInput, IdInput } from "./access/users.js";
 export type { CreateRoleInput, UpdateRoleInput, StatementInput, RulesInput } from "./access/roles.js";
 export type { CreatePinInput, UpdateSecretInput, UserRefInput, RedeemPinInput, IssuedSecret } from "./access/secrets.js";

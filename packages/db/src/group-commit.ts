@@ -1,4 +1,4 @@
-import { isDomainError } from "@idhub/core";
+import { isDomainError, metrics } from "@idhub/core";
 import { CompiledQuery, type Kysely } from "kysely";
 import { retryingTransient } from "./retry.js";
 import type { DB } from "./schema.js";
@@ -114,6 +114,7 @@ export function groupCommitter<Tx>(db: Kysely<DB>, options: GroupCommitOptions<T
   }
 
   async function runGroup(group: Pending<Tx>[]): Promise<void> {
+    metrics.groupCommit(group.length);
     if (group.length === 1) return runAlone(group[0]!);
     let outcomes: Outcome[];
     try {

@@ -1,3 +1,5 @@
+import { metrics } from "@idhub/core";
+
 /**
  * Transient conflicts between concurrent transactions — other processes on the same database —
  * that the same transaction, run again, gets past: SQLite's SQLITE_BUSY (the write lock stayed
@@ -21,6 +23,7 @@ export async function retryingTransient<T>(attempt: () => Promise<T>): Promise<T
       return await attempt();
     } catch (error) {
       if (n >= MAX_ATTEMPTS || !isTransientConflict(error)) throw error;
+      metrics.dbRetry();
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** n));
     }
   }

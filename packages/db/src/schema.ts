@@ -12,6 +12,8 @@ export interface AccountsTable {
   private_key: string;
   created_at: number;
   updated_at: number;
+  /** When an operator disabled the account (epoch ms); null while it is enabled. */
+  disabled_at: number | null;
 }
 
 /** One row ('bootstrap') once the first-start bootstrap has been claimed. */

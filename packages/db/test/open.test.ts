@@ -17,7 +17,7 @@ async function insertFromAnotherProcess(path: string): Promise<void> {
   const script = `
     const db = new (require("better-sqlite3"))(process.argv[1]);
     db.pragma("busy_timeout = 5000");
-    db.prepare("insert into accounts values (?, 'cli', ?, 'pk', 'sk', 1, 1)").run("cli-" + process.pid, "addr-" + process.pid);
+    db.prepare("insert into accounts (id, name, address, public_key, private_key, created_at, updated_at) values (?, 'cli', ?, 'pk', 'sk', 1, 1)").run("cli-" + process.pid, "addr-" + process.pid);
     db.close();`;
   await run(process.execPath, ["-e", script, path], { cwd: fileURLToPath(new URL("..", import.meta.url)) });
 }

@@ -3,6 +3,7 @@ import { decodeUtf8, INVALID_JSON, parseJson, readLimited } from "../http/body.j
 import type { AppContext } from "../http/env.js";
 import { HttpProblem } from "../http/problems.js";
 import type { AnyRoute } from "../http/route-table.js";
+import { ALLOW, errorResponse, RETRY_AFTER, type HeaderDoc } from "../http/documented-errors.js";
 import type { RestSurface } from "../http/surface.js";
 import { renderConnectorError } from "./errors.js";
 import { acceptsJson, CONNECTOR_PREFIXES, errorEnvelope, resultEnvelope } from "./wire.js";
@@ -12,7 +13,21 @@ export const CONNECTOR_MAX_BODY = 2 * 1024 * 1024;
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
-const error = (description: string) => ({ description, content: { "application/json": { schema: errorEnvelope } } });
+const error = (code: string, message: string, description: string, headers?: Record<string, HeaderDoc>) =>
+  errorResponse(
+    errorEnvelope,
+    description,
+    {
+      error: {
+        code,
+        message,
+        id: "ERRABCDEFGHJKLMNPQR",
+        time: "2026-01-02T03:04:05.678Z",
+        docs: `https://enmeshed.eu/integrate/error-codes#${code}`,
+      },
+    },
+    headers,
+  );
 
 /**
  * Reads a body like the Connector's express stack: JSON only when the content type says so, and
@@ -45,12 +60,32 @@ export function connectorSurface(logger: Logger): RestSurface {
     },
     successSchema: resultEnvelope,
     errorResponses: (route) => ({
-      400: error("Invalid request"),
-      ...(route.public ? {} : { 401: error("Unauthorized") }),
-      ...(route.action ? { 403: error("Forbidden") } : {}),
-      404: error("Not found"),
-      500: error("Unexpected error"),
+      400: error("error.runtime.validation.invalidPropertyValue", "must be a string", "Invalid request"),
+      // Throttled clients get the same 401 plus Retry-After (the Connector has no 429).
+      ...(route.public
+        ? {}
+        : { 401: error("error.connector.unauthorized", "Unauthorized.", "Missing, unknown or expired API key, or too many failures", RETRY_AFTER) }),
+      ...(route.action
+        ? { 403: error("error.connector.forbidden", "You are not allowed to access this endpoint.", "The role does not permit this action") }
+        : {}),
+      404: error("error.runtime.recordNotFound", "Record not found.", "Not found (or an unknown route: error.connector.http.routeDoesNotExist)"),
+      405: error(
+        "error.connector.http.methodNotAllowed",
+        "The request method is not supported for the requested resource.",
+        "Another method than the path's: Allow lists the ones it answers",
+        ALLOW,
+      ),
+      ...(route.status !== 204
+        ? { 406: error("error.connector.http.notAcceptable", "Only JSON responses are available.", "Accept admits no JSON answer") }
+        : {}),
+      ...(route.ifMatch
+        ? { 412: error("error.connector.preconditionFailed", "The object has changed.", "If-Match names another version (our extension)") }
+        : {}),
+      413: error("error.connector.http.payloadTooLarge", "The request payload is larger than 2 MB.", "Request body over 2 MB"),
+      500: error("error.connector.unexpected", "An unexpected error occurred.", "Unexpected error"),
     }),
+    successHeaders: (route): Record<string, HeaderDoc> =>
+      route.status === 201 ? { Location: { description: "Always `_` (as the Connector answers)", schema: { type: "string" } } } : {},
     readBody,
     precheck(c, route) {
       if (route.status !== 204 && !acceptsJson(c.req.header("accept"))) throw new HttpProblem("notAcceptable");

@@ -4,6 +4,8 @@ import type { Handler } from "hono";
 import { clientAddress, type AppContext, type AppEnv } from "./env.js";
 import { templateMatcher, toHonoPath } from "./paths.js";
 import { entityTag, expectedVersionOf } from "./conditional.js";
+import { isBodyRequired } from "./documented-body.js";
+import type { HeaderDoc } from "./documented-errors.js";
 import type { AnyRoute } from "./route-table.js";
 import type { RestSurface } from "./surface.js";
 import { setResponseHeader } from "./response-headers.js";
@@ -97,11 +99,14 @@ function documentRoute(route: AnyRoute, surface: RestSurface, prefix: string) {
       ...(route.ifMatch ? { headers: IF_MATCH } : {}),
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),
-      ...(route.body ? { body: { content: { "application/json": { schema: route.body } } } } : {}),
+      ...(route.body ? { body: { required: isBodyRequired(route.body), content: { "application/json": { schema: route.body } } } } : {}),
     },
-    responses: { [route.status]: route.etag ? { ...success, headers: ETAG } : success, ...surface.errorResponses(route) },
+    responses: { [route.status]: withHeaders(success, { ...surface.successHeaders?.(route), ...(route.etag ? ETAG : {}) }), ...surface.errorResponses(route) },
   };
 }
+
+const withHeaders = <T extends object>(response: T, headers: Record<string, HeaderDoc>) =>
+  Object.keys(headers).length > 0 ? { ...response, headers } : response;
 
 const IF_MATCH = z.object({
   "if-match": z.string().optional().openapi({
@@ -109,4 +114,6 @@ const IF_MATCH = z.object({
     example: '"3"',
   }),
 });
-const ETAG = { ETag: { description: 'The object\'s version, `"<version>"`: send it back in If-Match.', schema: { type: "string" as const } } };
+const ETAG: Record<string, HeaderDoc> = {
+  ETag: { description: 'The object\'s version, `"<version>"`: send it back in If-Match.', schema: { type: "string" } },
+};

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ErrorResponseDoc, HeaderDoc } from "./documented-errors.js";
 import type { AppContext } from "./env.js";
 import type { AnyRoute, SuccessStatus } from "./route-table.js";
 
@@ -24,8 +25,10 @@ export interface RestSurface extends Surface {
   operationId(route: AnyRoute, prefix: string): string;
   /** The documented success body: the route's own, inside the surface's envelope. */
   successSchema(response: z.ZodType): z.ZodType;
-  /** Documented failure responses of a route. */
-  errorResponses(route: AnyRoute): Record<string, { description: string; content: { "application/json": { schema: z.ZodType } } }>;
+  /** Every failure a route can answer, by status: envelope, example, headers (see documented-errors.ts). */
+  errorResponses(route: AnyRoute): Record<string, ErrorResponseDoc>;
+  /** Headers of a route's success answer besides ETag (mount.ts adds that one). */
+  successHeaders?(route: AnyRoute): Record<string, HeaderDoc>;
   /** Reads, decodes and parses the body of a route that declares one; throws HttpProblems. */
   readBody(c: AppContext): Promise<unknown>;
   /** A last check before the handler runs (content negotiation); throws to fail. */

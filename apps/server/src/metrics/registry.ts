@@ -81,10 +81,8 @@ function domainSink(registry: Registry): MetricsSink {
     registers,
   });
   return {
-    dbTransaction(seconds, outcome, retried) {
-      transactions.observe({ outcome }, seconds);
-      if (retried > 0) retries.inc(retried);
-    },
+    dbTransaction: (seconds, outcome) => transactions.observe({ outcome }, seconds),
+    dbRetry: () => retries.inc(),
     groupCommit: (size) => groupCommit.observe(size),
     feedLag: (seconds) => feedLag.observe(seconds),
     feedSubscribers: (delta) => subscribers.inc(delta),

@@ -1,6 +1,7 @@
 import { testDialects } from "@idhub/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { contractFetch } from "../support/http.js";
 
 // quality.md "Concurrency": many concurrent first-time upserts of the same (reference, no key) over
 // real HTTP leave exactly one row, and every request is answered 200 (no SQLITE_BUSY, no unique
@@ -42,7 +43,7 @@ describe.each(testDialects)("concurrent IdentityMetadata upserts (%s)", (dialect
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ has_key: 0, key: "", version: N });
     // the stored value is one of the written ones, and GET returns it
-    const get = await fetch(`${server.url}/api/v2/IdentityMetadata?reference=${reference}`, { headers: { "X-API-KEY": account.secret } });
+    const get = await contractFetch(`${server.url}/api/v2/IdentityMetadata?reference=${reference}`, { headers: { "X-API-KEY": account.secret } });
     const stored = ((await get.json()) as { result: { value: { i: number } } }).result.value;
     expect(JSON.parse(rows[0]!.value)).toEqual(stored);
     // one event per acknowledged upsert

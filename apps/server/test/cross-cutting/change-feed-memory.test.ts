@@ -6,6 +6,7 @@ import { createAccounts } from "../support/harness-core.js";
 import { readFileSync } from "node:fs";
 import { sharedDatabase, spawnServer, type ServerProcess, type SharedDatabase } from "../support/processes.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { contractFetch } from "../support/http.js";
 
 // What open subscriptions cost the server. The buffer logic lives in core and does not depend on
 // the dialect, so these run on SQLite only.
@@ -75,7 +76,7 @@ describe("1,000 idle subscriptions on one server process", () => {
     const live = streams;
     const started = performance.now();
     for (const account of accounts) {
-      const created = await fetch(`${server.url}/twins`, { method: "POST", headers: { authorization: account.secret }, body: "{}" });
+      const created = await contractFetch(`${server.url}/twins`, { method: "POST", headers: { authorization: account.secret }, body: "{}" });
       expect(created.status).toBe(201);
     }
     await waitFor(() => live.every((s) => s.state.text.includes('"type":"twin.created"')), 20_000, "the event on all 1,000 streams");

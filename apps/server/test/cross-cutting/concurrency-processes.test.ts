@@ -3,6 +3,7 @@ import { testDialects } from "@idhub/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sharedDatabase, spawnServer, type ServerProcess, type SharedDatabase } from "../support/processes.js";
 import { createTenants, type Tenant } from "../support/workload.js";
+import { contractFetch } from "../support/http.js";
 
 // quality.md "Concurrency", across processes over real HTTP: three server processes on one
 // database. 200 concurrent If-Match PATCHes of one identity through two of them: exactly one 200,
@@ -43,7 +44,7 @@ describe.each(testDialects)("three processes on one %s database", (dialect) => {
     const twin = (await send(servers[0]!, "POST", "/twins", {})).body.creation_certificate.uuid;
     const path = `/twins/${twin}/identities/${encodeURIComponent("RFID#race")}`;
     expect((await send(servers[0]!, "POST", `/twins/${twin}/identities`, { identities: { "RFID#race": {} } })).status).toBe(201);
-    const etag = (await fetch(servers[1]!.url + path, { headers: { authorization: tenant.secret } })).headers.get("etag")!;
+    const etag = (await contractFetch(servers[1]!.url + path, { headers: { authorization: tenant.secret } })).headers.get("etag")!;
 
     const replies = await Promise.all(
       Array.from({ length: N }, (_, i) => send(servers[i % 2]!, "PATCH", path, { validity_ts: 4_000_000_000 + i }, { "If-Match": etag })),

@@ -1,7 +1,8 @@
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { bootstrapSecretPath } from "../../src/bootstrap.js";
-import { loadConfig } from "../../src/config.js";
+import { CONFIG_VARIABLES, loadConfig } from "../../src/config.js";
 
 describe("loadConfig", () => {
   it("has the documented defaults; empty variables count as unset", () => {
@@ -106,5 +107,13 @@ describe("bootstrapSecretPath", () => {
     expect(bootstrapSecretPath("file:///var/lib/idhub/db.sqlite?mode=rwc", "/srv")).toBe("/var/lib/idhub/bootstrap-secret.txt");
     expect(bootstrapSecretPath("file::memory:", "/srv")).toBe("/srv/data/bootstrap-secret.txt");
     expect(bootstrapSecretPath("postgres://u@h/db", "/srv")).toBe("/srv/data/bootstrap-secret.txt");
+  });
+});
+
+describe("the README's configuration table", () => {
+  it("lists every variable the configuration reads", () => {
+    const readme = readFileSync(new URL("../../../../README.md", import.meta.url), "utf8");
+    const table = readme.slice(readme.indexOf("## Configuration (environment)"));
+    expect(CONFIG_VARIABLES.filter((name) => !table.includes(`| \`${name}\` |`))).toEqual([]);
   });
 });

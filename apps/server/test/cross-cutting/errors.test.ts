@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectConnectorError, expectConnectorHeaders, expectNoLeak, expectTrustedTwinError } from "../support/assertions.js";
 import type { Reply } from "../support/http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { contractFetch } from "../support/http.js";
 
 const INVALID_UTF8 = new Uint8Array([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]); // {"name":"\xff\xfe"}
 const BAD_DICT = { "X-TrustedTwin": "not base64 json!" };
@@ -46,7 +47,7 @@ describe("failures in each surface's documented envelope", () => {
       expectTrustedTwinError(await tt("POST", "/users", { body: INVALID_UTF8 }), 400314);
       const big = JSON.stringify({ role: admin.role.id, name: "x".repeat(70 * 1024) });
       expectTrustedTwinError(await tt("POST", "/users", { body: big }), 400141);
-      const streamed = await fetch(`${server.url}/users`, {
+      const streamed = await contractFetch(`${server.url}/users`, {
         method: "POST",
         headers: { authorization: admin.secret },
         body: chunked(100 * 1024),

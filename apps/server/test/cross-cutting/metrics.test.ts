@@ -85,6 +85,12 @@ describe("Prometheus metrics on IDHUB_METRICS_PORT", () => {
     }
     // Process metrics and the domain metrics whose producers run here.
     expect(Number(family(families, "idhub_process_resident_memory_bytes").metrics[0]!.value)).toBeGreaterThan(0);
+    // Every write above ran one use-case transaction (3 twins, 2 identity batches, 1 metadata upsert).
+    const commits = Number(/idhub_db_transaction_duration_seconds_count\{outcome="commit"\} (\d+)/.exec(scraped.text)?.[1]);
+    expect(commits).toBeGreaterThanOrEqual(6);
+    expect(Number(family(families, "idhub_feed_subscribers").metrics[0]!.value)).toBe(0);
+    // Those transactions went through group commit (one group per event-loop turn, here mostly 1).
+    expect(Number(/idhub_group_commit_size_count (\d+)/.exec(scraped.text)?.[1])).toBeGreaterThanOrEqual(1);
     const logins = family(families, "idhub_login_rejections_total").metrics.find((m) => m.labels?.outcome === "failure");
     expect(Number(logins?.value)).toBe(1);
   });

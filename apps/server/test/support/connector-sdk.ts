@@ -4,6 +4,7 @@ import AjvModule from "ajv";
 import { ConnectorClient } from "@nmshd/connector-sdk";
 import type { TestDialect } from "@idhub/db/testing";
 import { expect } from "vitest";
+import { expectContract } from "./openapi-contract.js";
 import { startTestServer, type TestServer } from "./server.js";
 
 // The published @nmshd/connector-sdk 6.7.0 and its closed JSON schemas (schemas.json), as upstream's
@@ -27,7 +28,32 @@ export function expectSdkSchema(definition: string, value: unknown): void {
   expect(ok ? null : { definition, errors: validate.errors, value }).toBeNull();
 }
 
-export const connectorClient = (baseUrl: string, apiKey: string) => ConnectorClient.create({ baseUrl, apiKey });
+/**
+ * The real SDK client. Its endpoints share one axios instance (a protected field of each endpoint):
+ * an interceptor checks every answer against the committed OpenAPI document.
+ */
+interface SdkResponse {
+  status: number;
+  data: unknown;
+  headers: Record<string, unknown>;
+  config: { method?: string; url?: string };
+  request?: { path?: string };
+}
+interface SdkAxios {
+  interceptors: { response: { use(onAnswer: (response: SdkResponse) => SdkResponse): unknown } };
+}
+
+export function connectorClient(baseUrl: string, apiKey: string) {
+  const client = ConnectorClient.create({ baseUrl, apiKey });
+  const axios = (client.account as unknown as { httpClient: SdkAxios }).httpClient;
+  axios.interceptors.response.use((response) => {
+    const path: string = response.request?.path ?? new URL(response.config.url ?? "", baseUrl).pathname;
+    const headers = { get: (name: string) => (response.headers[name.toLowerCase()] as string | undefined) ?? null };
+    expectContract({ method: response.config.method ?? "get", path, status: response.status, headers, body: response.data });
+    return response;
+  });
+  return client;
+}
 export type Client = ReturnType<typeof connectorClient>;
 
 interface Result<T> {

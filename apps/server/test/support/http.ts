@@ -1,3 +1,5 @@
+import { expectContract } from "./openapi-contract.js";
+
 export interface Reply {
   status: number;
   headers: Headers;
@@ -16,7 +18,10 @@ export interface RequestOptions {
 
 export type HttpClient = (method: string, path: string, options?: RequestOptions) => Promise<Reply>;
 
-/** A small fetch wrapper: one call per request, replies with the parsed body and the raw text. */
+/**
+ * A small fetch wrapper: one call per request, replies with the parsed body and the raw text. Every
+ * REST reply is checked against the committed OpenAPI document (openapi-contract.ts).
+ */
 export function httpClient(baseUrl: string): HttpClient {
   return async (method, path, options = {}) => {
     const headers: Record<string, string> = {};
@@ -35,6 +40,25 @@ export function httpClient(baseUrl: string): HttpClient {
     } catch {
       // not JSON: keep the text
     }
+    expectContract({ method, path, status: response.status, headers: response.headers, body: parsed });
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
+}
+
+/**
+ * `fetch` for tests that need the raw Response (streams, headers only): the answer is checked
+ * against the committed OpenAPI document like every reply of httpClient.
+ */
+export async function contractFetch(url: string, init?: RequestInit): Promise<Response> {
+  const response = await fetch(url, init);
+  const text = await response.clone().text();
+  let body: unknown = text;
+  try {
+    if (text !== "") body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  const { pathname, search } = new URL(url);
+  expectContract({ method: init?.method ?? "GET", path: pathname + search, status: response.status, headers: response.headers, body });
+  return response;
 }

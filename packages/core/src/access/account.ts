@@ -9,6 +9,16 @@ export interface Account {
   updatedAt: number;
 }
 
+/** What an operator sees of an account (CLI): enabled or since when disabled. */
+export interface AccountStatus {
+  id: string;
+  name: string;
+  address: string;
+  createdAt: number;
+  /** Epoch ms when an operator disabled it; null while enabled. */
+  disabledAt: number | null;
+}
+
 /** What is stored: the account plus its private key (PKCS#8 DER, base64). Never leaves core/db. */
 export interface AccountRecord extends Account {
   privateKey: string;

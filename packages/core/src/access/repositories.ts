@@ -1,4 +1,4 @@
-import type { AccountRecord } from "./account.js";
+import type { AccountRecord, AccountStatus } from "./account.js";
 import type { Role } from "./role.js";
 import type { PinRecord, SecretRecord } from "./secret.js";
 import type { User } from "./user.js";
@@ -11,6 +11,11 @@ export interface AccountRepository {
   get(id: string): Promise<AccountRecord | undefined>;
   getByAddress(address: string): Promise<AccountRecord | undefined>;
   count(): Promise<number>;
+  /** Every account, oldest first, as operators see it. */
+  listStatus(): Promise<AccountStatus[]>;
+  getStatus(id: string): Promise<AccountStatus | undefined>;
+  /** Disables (a time) or enables (null) the account; false when there is no such account. */
+  setDisabledAt(id: string, disabledAt: number | null): Promise<boolean>;
   /** Inserts the one-time bootstrap marker; false when it already exists (another process won). */
   claimBootstrap(): Promise<boolean>;
 }

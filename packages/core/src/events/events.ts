@@ -5,7 +5,7 @@ import { pruneEvents } from "./retention.js";
 import { liveFeeds } from "./subscribe.js";
 
 /** The read side of the change feed: list, subscribe (live), Trusted Twin's log, retention. */
-export function eventUseCases(deps: Pick<CoreDeps, "store" | "feed">) {
+export function eventUseCases(deps: Pick<CoreDeps, "store" | "feed" | "clock">) {
   const live = liveFeeds(deps);
   return {
     list: listEvents(deps),

@@ -4,7 +4,7 @@
  * It is a hint, never the data: the events table is the truth, and a reader woken for nothing
  * simply reads nothing new. Implementations (in @idhub/db) signal commits of this process at once
  * and commits of other processes on the same database within about a second (PostgreSQL
- * LISTEN/NOTIFY plus a periodic catch-up read; SQLite `PRAGMA data_version`). One listener per
+ * LISTEN/NOTIFY plus a periodic catch-up read; SQLite a poll of the events' newest seq). One listener per
  * process serves every watcher.
  *
  * Also the in-process API for other readers of the feed (webhook delivery): `watchAll` to learn

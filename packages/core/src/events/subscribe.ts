@@ -2,6 +2,8 @@ import { z } from "zod";
 import { authorize } from "../access/kernel.js";
 import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
+import { metrics } from "../shared/metrics.js";
+import type { Clock } from "../shared/ports.js";
 import { parseInput } from "../shared/validation/index.js";
 import type { DomainEvent } from "./event.js";
 import { feedCursor, matchesTypes, toFeedItem, typeFilter, typeFilters, type FeedItem } from "./feed-input.js";
@@ -48,7 +50,7 @@ export interface FeedStats {
  * The live subscriptions of one core (one process). `subscribe` checks and opens one; `closeAll`
  * ends them all (graceful shutdown: each stream ends with "closed" so clients reconnect elsewhere).
  */
-export function liveFeeds(deps: Pick<CoreDeps, "store" | "feed">, bufferSize = SUBSCRIBER_BUFFER) {
+export function liveFeeds(deps: Pick<CoreDeps, "store" | "feed" | "clock">, bufferSize = SUBSCRIBER_BUFFER) {
   const open = new Set<Subscription>();
   let closing = false;
 
@@ -67,10 +69,16 @@ export function liveFeeds(deps: Pick<CoreDeps, "store" | "feed">, bufferSize = S
       const after = input.lastEventId !== undefined ? Number(input.lastEventId) : (input.after ?? 0);
       const events = deps.store.read.events;
       await assertCursorLive(events, principal.account, after);
-      const subscription = new Subscription(events, deps.feed ?? silentFeed, principal.account, after, bufferSize, typeFilter(input.types));
+      const subscription = new Subscription(events, deps.feed ?? silentFeed, principal.account, after, bufferSize, typeFilter(input.types), deps.clock);
       return subscription.stream(signal, {
-        opened: () => (closing ? subscription.end("closed") : open.add(subscription)),
-        finished: () => open.delete(subscription),
+        opened: () => {
+          if (closing) return subscription.end("closed");
+          open.add(subscription);
+          metrics.feedSubscribers(1);
+        },
+        finished: () => {
+          if (open.delete(subscription)) metrics.feedSubscribers(-1);
+        },
       });
     },
     closeAll(): void {
@@ -114,6 +122,7 @@ class Subscription {
     after: number,
     private readonly capacity: number,
     private readonly types: TypeFilter | undefined,
+    private readonly clock: Clock,
   ) {
     this.cursor = after;
   }
@@ -151,6 +160,7 @@ class Subscription {
         const event = this.queue.shift();
         if (event) {
           if (!this.caughtUp) this.wake(); // replay: the consumer took one, read on
+          else metrics.feedLag((this.clock.now() - event.at) / 1000); // live: commit → delivery
           if (matchesTypes(this.types, event.type)) yield toFeedItem(event);
           continue;
         }

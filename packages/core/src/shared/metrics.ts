@@ -13,8 +13,10 @@
  * other unbounded value. A new metric = a new function here + its prom-client metric in the sink.
  */
 export interface MetricsSink {
-  /** One database transaction ended: its wall time, how it ended, how often it was retried first. */
-  dbTransaction(seconds: number, outcome: "commit" | "rollback", retries: number): void;
+  /** One database transaction (a use case's, retries included) ended: its wall time and how. */
+  dbTransaction(seconds: number, outcome: "commit" | "rollback"): void;
+  /** A transaction hit a transient conflict (busy, serialization failure) and runs again. */
+  dbRetry(): void;
   /** One group commit wrote this many pending transactions at once. */
   groupCommit(size: number): void;
   /** How far behind the newest event a change-feed reader delivered (seconds). */
@@ -47,6 +49,7 @@ const fanOut =
 /** Report here (see the module comment). */
 export const metrics: MetricsSink = {
   dbTransaction: fanOut("dbTransaction"),
+  dbRetry: fanOut("dbRetry"),
   groupCommit: fanOut("groupCommit"),
   feedLag: fanOut("feedLag"),
   feedSubscribers: fanOut("feedSubscribers"),

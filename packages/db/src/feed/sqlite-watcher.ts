@@ -12,8 +12,8 @@ export const SQLITE_POLL_MS = 100;
  * finds which accounts got events since the last seq seen and wakes their watchers. (This
  * process's own commits are signalled by the store at once; they show up here too, harmlessly.)
  *
- * `PRAGMA data_version` was the first candidate: in our two-process test it kept its value while
- * the other process committed, so the watcher reads the table instead.
+ * Rather than `PRAGMA data_version` (which changes on any other connection's commit, events or
+ * not): max(seq) changes only when events commit, for the same single lookup.
  */
 export function watchSqliteFile(db: Kysely<DB>, intervalMs = SQLITE_POLL_MS) {
   return (feed: LocalFeed): (() => void) => {

@@ -5,6 +5,7 @@ import * as twins from "./0002_twins.js";
 import * as relationshipsAndMetadata from "./0003_relationships_and_metadata.js";
 import * as eventFeed from "./0004_event_feed.js";
 import * as loginFailures from "./0005_login_failures.js";
+import * as accountDisable from "./0008_account_disable.js";
 import type { DialectMigration } from "./types.js";
 
 /**
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0003_connector": relationshipsAndMetadata,
   "0004_event_feed": eventFeed,
   "0005_login_failures": loginFailures,
+  "0008_account_disable": accountDisable,
 };
 
 /** The in-code provider: binds each migration to the dialect it runs on. */
@@ -48,15 +50,22 @@ export async function migrateToLatest(
   dialect: SqlDialect,
   provider: MigrationProvider = migrationProvider(dialect),
 ): Promise<void> {
+  const schema = dialect === "postgres" ? await currentSchema(db) : undefined;
   const migrator = new Migrator({
     db,
     provider,
     // Kysely looks for its bookkeeping tables in *every* schema unless told which one; on a
     // PostgreSQL database with several schemas (tests, other apps) it would find another schema's
     // table and skip creating its own. Pin it to the schema the migrations themselves land in.
-    ...(dialect === "postgres" ? { migrationTableSchema: await currentSchema(db) } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's table lookup still reads every schema's catalog; one dropped meanwhile (another
+  // app's, or a parallel test's) fails it with 3F000 naming *that* schema. Nothing was applied
+  // then (the lookup comes first), so looking again is safe.
+  for (let attempt = 1; attempt < 5 && error !== undefined && droppedMeanwhile(error, schema); attempt++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error === undefined) return;
   const failed = results?.find((r) => r.status === "Error")?.migrationName;
   const reason = error instanceof Error ? error.message : String(error);
@@ -66,16 +75,31 @@ export async function migrateToLatest(
   );
 }
 
-/** Names of the migrations this code knows that the database has not applied (readiness probes). */
-export async function pendingMigrations(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
+/** Which migrations the database has applied and which are pending (`idhub doctor`); changes nothing. */
+export async function migrationStatus(db: Kysely<any>, dialect: SqlDialect): Promise<{ applied: string[]; pending: string[] }> {
   const migrator = new Migrator({
     db,
     provider: migrationProvider(dialect),
     ...(dialect === "postgres" ? { migrationTableSchema: await currentSchema(db) } : {}),
   });
   const all = await migrator.getMigrations();
-  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  return {
+    applied: all.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+    pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name),
+  };
 }
+
+/** Names of the migrations this code knows that the database has not applied (readiness probes). */
+export async function pendingMigrations(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
+  return (await migrationStatus(db, dialect)).pending;
+}
+
+const droppedMeanwhile = (error: unknown, ours: string | undefined): boolean =>
+  ours !== undefined &&
+  typeof error === "object" &&
+  error !== null &&
+  (error as { code?: unknown }).code === "3F000" &&
+  !String((error as { message?: unknown }).message).includes(`"${ours}"`);
 
 async function currentSchema(db: Kysely<any>): Promise<string> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);

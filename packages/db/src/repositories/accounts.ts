@@ -1,4 +1,4 @@
-import type { AccountRecord, AccountRepository } from "@idhub/core";
+import type { AccountRecord, AccountRepository, AccountStatus } from "@idhub/core";
 import type { Kysely, Selectable } from "kysely";
 import type { AccountsTable, DB } from "../schema.js";
 
@@ -22,7 +22,18 @@ const toRow = (a: AccountRecord): AccountsTable => ({
   private_key: a.privateKey,
   created_at: a.createdAt,
   updated_at: a.updatedAt,
+  disabled_at: null,
 });
+
+const toStatus = (row: Pick<Selectable<AccountsTable>, "id" | "name" | "address" | "created_at" | "disabled_at">): AccountStatus => ({
+  id: row.id,
+  name: row.name,
+  address: row.address,
+  createdAt: row.created_at,
+  disabledAt: row.disabled_at,
+});
+
+const STATUS_COLUMNS = ["id", "name", "address", "created_at", "disabled_at"] as const;
 
 export function accountRepository(db: Kysely<DB>): AccountRepository {
   return {
@@ -46,6 +57,21 @@ export function accountRepository(db: Kysely<DB>): AccountRepository {
         .select((eb) => eb.fn.countAll().as("n"))
         .executeTakeFirstOrThrow();
       return Number(n);
+    },
+
+    async listStatus() {
+      const rows = await db.selectFrom("accounts").select(STATUS_COLUMNS).orderBy("created_at").orderBy("id").execute();
+      return rows.map(toStatus);
+    },
+
+    async getStatus(id) {
+      const row = await db.selectFrom("accounts").select(STATUS_COLUMNS).where("id", "=", id).executeTakeFirst();
+      return row && toStatus(row);
+    },
+
+    async setDisabledAt(id, disabledAt) {
+      const result = await db.updateTable("accounts").set({ disabled_at: disabledAt }).where("id", "=", id).executeTakeFirst();
+      return result.numUpdatedRows > 0n;
     },
 
     // The primary key decides between racing processes; the loser's insert does nothing.

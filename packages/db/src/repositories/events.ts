@@ -58,7 +58,7 @@ export function eventRepository(db: Kysely<DB>, dialect: SqlDialect, onAppended?
       if (events.length === 0) return;
       if (dialect === "sqlite") {
         // One writer at a time: seq order is commit order already. Other processes notice the
-        // commit through `PRAGMA data_version` (feed/sqlite-watcher.ts).
+        // commit by polling max(seq) (feed/sqlite-watcher.ts).
         await insertEvents(db, dialect, events);
       } else {
         await inTransaction(db, async (tx) => {

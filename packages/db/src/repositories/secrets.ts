@@ -75,6 +75,7 @@ const compileOwnerQuery = (db: Kysely<DB>) =>
       "a.address as address",
     ])
     .where("s.hash", "=", "") // the one parameter, replaced on every execution
+    .where("a.disabled_at", "is", null) // a disabled account's secrets authenticate nobody
     .compile();
 
 type OwnerRow = ReturnType<typeof compileOwnerQuery> extends CompiledQuery<infer Row> ? Row : never;

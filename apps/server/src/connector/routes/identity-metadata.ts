@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ADDRESS_PATTERN, type IdentityMetadata } from "@idhub/core";
 import { route } from "../../http/route-table.js";
+import { documentedBody } from "../../http/documented-body.js";
 
 // PUT/GET/DELETE {P}/IdentityMetadata — the seed page of the Connector surface. The wire input is
 // handed to core unchanged (core validates once, with upstream's messages), so the schemas below
@@ -20,10 +21,10 @@ const dto = z
   })
   .openapi("ConnectorIdentityMetadata");
 
-const upsertBody = z.unknown().openapi("ConnectorUpsertIdentityMetadataRequest", {
+const upsertBody = documentedBody("ConnectorUpsertIdentityMetadataRequest", {
   type: "object",
   properties: {
-    reference: { type: "string", pattern: `^${ADDRESS_PATTERN}$` },
+    reference: { type: "string", pattern: `^${ADDRESS_PATTERN}$`, example: "did:e:localhost:dids:0123456789abcdef012345" },
     key: { type: "string", description: "Optional; absent means no key, `\"\"` is a distinct key." },
     value: { description: "Any JSON value, `null` included (≤ 1 MB serialized)." },
   },

@@ -6,6 +6,7 @@ import {
   type RelationshipTemplateToken,
 } from "@idhub/core";
 import { route, type AnyRoute } from "../../http/route-table.js";
+import { documentedBody } from "../../http/documented-body.js";
 
 // {P}/RelationshipTemplates… — Connector 6.x shapes under /api/v2 (`truncatedReference`), 7.x
 // shapes under /api/core/v1 (`reference {truncated, url}`), never mixed (the 6.7 SDK validates
@@ -16,7 +17,6 @@ export type ConnectorVersion = "v6" | "v7";
 export const connectorVersionOf = (prefix: string): ConnectorVersion => (prefix === "/api/v2" ? "v6" : "v7");
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const suffix = (version: ConnectorVersion) => (version === "v6" ? "V2" : "");
 
 const passwordProtection = z.object({ password: z.string(), passwordIsPin: z.literal(true).optional() });
 const content = z.record(z.string(), z.unknown()).openapi("ConnectorRelationshipTemplateContent", {
@@ -98,29 +98,29 @@ const passwordProtectionJson = {
   required: ["password"],
   additionalProperties: false,
 };
-const createBody = z.unknown().openapi("ConnectorCreateOwnRelationshipTemplateRequest", {
+const createBody = documentedBody("ConnectorCreateOwnRelationshipTemplateRequest", {
   type: "object",
   properties: {
     expiresAt: { type: "string", format: "date-time", description: "ISO 8601, in the future" },
     content: { description: "ArbitraryRelationshipTemplateContent (or RelationshipTemplateContent)" },
     maxNumberOfAllocations: { type: "integer", minimum: 1, description: "Distinct identities that may load it" },
-    forIdentity: { type: "string", pattern: ADDRESS, description: "Only this identity may load it" },
+    forIdentity: { type: "string", pattern: ADDRESS, example: "did:e:localhost:dids:0123456789abcdef012345", description: "Only this identity may load it" },
     passwordProtection: passwordProtectionJson,
   },
   required: ["expiresAt", "content"],
   additionalProperties: false,
 });
-const tokenBody = z.unknown().openapi("ConnectorCreateTokenForOwnRelationshipTemplateRequest", {
+const tokenBody = documentedBody("ConnectorCreateTokenForOwnRelationshipTemplateRequest", {
   type: "object",
   properties: {
     expiresAt: { type: "string", format: "date-time", description: "Default: the template's expiry" },
     ephemeral: { type: "boolean", description: "Default true" },
-    forIdentity: { type: "string", pattern: ADDRESS, description: "Must equal the template's when it has one" },
+    forIdentity: { type: "string", pattern: ADDRESS, example: "did:e:localhost:dids:0123456789abcdef012345", description: "Must equal the template's when it has one" },
     passwordProtection: passwordProtectionJson,
   },
   description: "Other fields are ignored. An empty body (any content type) is `{}`.",
 });
-const loadBody = z.unknown().openapi("ConnectorLoadPeerRelationshipTemplateRequest", {
+const loadBody = documentedBody("ConnectorLoadPeerRelationshipTemplateRequest", {
   type: "object",
   properties: {
     reference: { type: "string", description: "A template (`UkxU…`) or token (`VE9L…`) truncated reference, or a 7.x reference URL" },
@@ -166,13 +166,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 /** The template routes in one version's shapes. Literal segments (`Own`, `Peer`) come before `{id}`. */
 export function relationshipTemplateRoutes(version: ConnectorVersion): AnyRoute[] {
   const template = templateSchema(version);
-  const v = suffix(version);
   const list = (ownerRestriction: "o" | "p" | undefined, path: string, operationId: string, summary: string) =>
     route({
       method: "get",
       path,
       action: "get_relationship_templates",
-      operationId: `${operationId}${v}`,
+      operationId: `${operationId}`,
       summary,
       description: summary + "." + QUERY_NOTE,
       query: listQuery,
@@ -188,7 +187,7 @@ export function relationshipTemplateRoutes(version: ConnectorVersion): AnyRoute[
       method: "post",
       path: "/RelationshipTemplates/Own",
       action: "create_relationship_template",
-      operationId: `createOwnRelationshipTemplate${v}`,
+      operationId: `createOwnRelationshipTemplate`,
       summary: "Create an own relationship template",
       description:
         "201 with the template and `Location: _`. `content` must be an ArbitraryRelationshipTemplateContent (or a " +
@@ -206,7 +205,7 @@ export function relationshipTemplateRoutes(version: ConnectorVersion): AnyRoute[
       method: "post",
       path: "/RelationshipTemplates/Peer",
       action: "load_relationship_template",
-      operationId: `loadPeerRelationshipTemplate${v}`,
+      operationId: `loadPeerRelationshipTemplate`,
       summary: "Load a peer's relationship template by reference",
       description:
         "201 (also when it was loaded before). The key inside the reference is verified: a wrong key looks like an " +
@@ -222,7 +221,7 @@ export function relationshipTemplateRoutes(version: ConnectorVersion): AnyRoute[
       method: "get",
       path: "/RelationshipTemplates/{id}",
       action: "get_relationship_templates",
-      operationId: `getRelationshipTemplate${v}`,
+      operationId: `getRelationshipTemplate`,
       summary: "Get an own or loaded relationship template",
       description: "Malformed id → 400; unknown (or another account's, not loaded) → 404 `error.runtime.recordNotFound`.",
       params: idParams,
@@ -235,7 +234,7 @@ export function relationshipTemplateRoutes(version: ConnectorVersion): AnyRoute[
       method: "post",
       path: "/RelationshipTemplates/Own/{id}/Token",
       action: "create_relationship_template",
-      operationId: `createTokenForOwnRelationshipTemplate${v}`,
+      operationId: `createTokenForOwnRelationshipTemplate`,
       summary: "Create a token for an own relationship template",
       description:
         "201 with the token; its reference loads the template. Personalization and password protection of the template " +

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { AuditLogEntry, CanCreateResult, Relationship, RelationshipIdInput } from "@idhub/core";
 import type { Action, Core, Principal } from "@idhub/core";
 import { route, type AnyRoute } from "../../http/route-table.js";
+import { documentedBody } from "../../http/documented-body.js";
 import { renderTemplate, templateSchema, type ConnectorVersion } from "./relationship-templates.js";
 
 // {P}/Relationships… — one shared record per relationship, rendered for the caller (peer = the
@@ -61,7 +62,7 @@ export function renderRelationship(version: ConnectorVersion, r: Relationship) {
   };
 }
 
-const createBody = z.unknown().openapi("ConnectorCreateRelationshipRequest", {
+const createBody = documentedBody("ConnectorCreateRelationshipRequest", {
   type: "object",
   properties: {
     templateId: { type: "string", pattern: "^RLT[A-Za-z0-9]{17}$", description: "An own-loaded peer template" },
@@ -70,7 +71,7 @@ const createBody = z.unknown().openapi("ConnectorCreateRelationshipRequest", {
   required: ["templateId", "creationContent"],
   additionalProperties: false,
 });
-const canCreateBody = z.unknown().openapi("ConnectorCanCreateRelationshipRequest", {
+const canCreateBody = documentedBody("ConnectorCanCreateRelationshipRequest", {
   type: "object",
   properties: {
     templateId: { type: "string", pattern: "^RLT[A-Za-z0-9]{17}$" },
@@ -115,7 +116,6 @@ const ERRORS_NOTE =
 
 export function relationshipRoutes(version: ConnectorVersion): AnyRoute[] {
   const relationship = version === "v6" ? relationshipV6 : relationshipV7;
-  const v = version === "v6" ? "V2" : "";
   const render = (r: Relationship) => renderRelationship(version, r);
   const transition = (core: Core, principal: Principal, use: Transition, input: RelationshipIdInput) =>
     core.relationships[use](principal, input);
@@ -124,7 +124,7 @@ export function relationshipRoutes(version: ConnectorVersion): AnyRoute[] {
       method: "put",
       path: "/Relationships/CanCreate",
       action: "create_relationship",
-      operationId: `canCreateRelationship${v}`,
+      operationId: `canCreateRelationship`,
       summary: "Check whether a relationship can be created from a template",
       description: "Always 200 for a well-formed request: `{isSuccess: true}` or `{isSuccess: false, code, message}`.",
       body: canCreateBody,
@@ -137,7 +137,7 @@ export function relationshipRoutes(version: ConnectorVersion): AnyRoute[] {
       method: "post",
       path: "/Relationships",
       action: "create_relationship",
-      operationId: `createRelationship${v}`,
+      operationId: `createRelationship`,
       summary: "Create a relationship from a loaded peer template",
       description:
         "201, status Pending. The template must have been loaded (`POST …/RelationshipTemplates/Peer`); an open " +
@@ -152,7 +152,7 @@ export function relationshipRoutes(version: ConnectorVersion): AnyRoute[] {
       method: "get",
       path: "/Relationships",
       action: "get_relationships",
-      operationId: `getRelationships${v}`,
+      operationId: `getRelationships`,
       summary: "List the account's relationships",
       description:
         "Every relationship this account is party to and has not decomposed. Filters `peer`, `status`, and both " +
@@ -167,7 +167,7 @@ export function relationshipRoutes(version: ConnectorVersion): AnyRoute[] {
       method: "get",
       path: "/Relationships/{id}",
       action: "get_relationships",
-      operationId: `getRelationship${v}`,
+      operationId: `getRelationship`,
       summary: "Get a relationship",
       description: "Malformed id → 400; unknown, another account's or decomposed by this account → 404 `error.runtime.recordNotFound`.",
       params: idParams,
@@ -181,7 +181,7 @@ export function relationshipRoutes(version: ConnectorVersion): AnyRoute[] {
         method: "put",
         path: `/Relationships/{id}${t.path}`,
         action: t.action,
-        operationId: `${t.operationId}${v}`,
+        operationId: `${t.operationId}`,
         summary: t.summary,
         description: t.summary + "." + ERRORS_NOTE,
         params: idParams,
@@ -195,7 +195,7 @@ export function relationshipRoutes(version: ConnectorVersion): AnyRoute[] {
       method: "delete",
       path: "/Relationships/{id}",
       action: "decompose_relationship",
-      operationId: `decomposeRelationship${v}`,
+      operationId: `decomposeRelationship`,
       summary: "Decompose a terminated relationship (this side)",
       description:
         "204. Allowed from Terminated or DeletionProposed. This account no longer sees the relationship; the peer sees " +
