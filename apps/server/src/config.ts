@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { DEFAULT_QUOTAS, type Quotas } from "@idhub/core";
 import proxyAddr from "proxy-addr";
 import { z } from "zod";
+import { webhookConfigOf, webhookEnvSchema, type WebhookConfig } from "./webhooks/config.js";
 
 /** The process configuration, read once from the environment at start. */
 export interface Config {
@@ -36,6 +37,7 @@ export interface Config {
   metricsPort: number | undefined;
   /** Bearer token `/metrics` requires; mandatory when metrics share the public port. */
   metricsToken: string | undefined;
+  webhooks: WebhookConfig;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -102,6 +104,7 @@ const schema = z.object({
     .max(65535, "must be between 0 and 65535")
     .optional(),
   IDHUB_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  ...webhookEnvSchema,
 });
 
 function quota(fallback: number) {
@@ -165,5 +168,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.IDHUB_CORS_ORIGINS,
     metricsPort: e.IDHUB_METRICS_PORT,
     metricsToken: e.IDHUB_METRICS_TOKEN,
+    webhooks: webhookConfigOf(e),
   };
 }

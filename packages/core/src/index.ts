@@ -54,3 +54,4 @@ export type { ResolveContext, ResolveInput, ResolveResult } from "./identities/r
 export * from "./relationships/index.js";
 export * from "./identity-metadata/index.js";
 export * from "./shared/quotas.js";
+export * from "./webhooks/index.js";

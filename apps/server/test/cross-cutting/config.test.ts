@@ -24,6 +24,17 @@ describe("loadConfig", () => {
       corsOrigins: [],
       metricsPort: undefined,
       metricsToken: undefined,
+      webhooks: {
+        allowPrivate: false,
+        key: undefined,
+        concurrency: 16,
+        pollMs: 1_000,
+        timeoutMs: 10_000,
+        leaseMs: 30_000,
+        minBackoffMs: 1_000,
+        maxBackoffMs: 3_600_000,
+        disableAfterMs: 86_400_000,
+      },
     });
   });
 
@@ -68,6 +79,17 @@ describe("loadConfig", () => {
       corsOrigins: ["https://app.example.com"],
       metricsPort: 9100,
       metricsToken: "a-scrape-token-of-16+",
+      webhooks: {
+        allowPrivate: false,
+        key: undefined,
+        concurrency: 16,
+        pollMs: 1_000,
+        timeoutMs: 10_000,
+        leaseMs: 30_000,
+        minBackoffMs: 1_000,
+        maxBackoffMs: 3_600_000,
+        disableAfterMs: 86_400_000,
+      },
     });
   });
 
