@@ -9,4 +9,4 @@ import { patchUser, whoami } from "./smoke.js";
 import { trpcBatch, trpcSingle } from "./trpc.js";
 
 // The peer first (every case's "× peer" needs it); the smoke cases, which have no targets, last.
-export const CASES: BenchCase[] = [trpcPeer, identityMetadata, identitiesPatch, identityMetadataSyncFull, trpcSingle, trpcBatch, resolve, pg1, pg2, whoami, patchUser];
+export const CASES: BenchCase[] = [trpcPeer, identityMetadata, identitiesPatch, trpcSingle, trpcBatch, resolve, pg1, pg2, identityMetadataSyncFull, whoami, patchUser];

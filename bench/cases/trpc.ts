@@ -14,7 +14,7 @@ export const trpcSingle: BenchCase = {
   name: "3-trpc-single",
   title: "3 tRPC upsert, single calls",
   baseline: "write",
-  targets: "none",
+  targets: "trpc-single",
   async prepare(ctx) {
     const server = await ctx.startIdhub({ name: "case3-single" });
     const me = accountsOf(server)[0]!;

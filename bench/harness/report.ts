@@ -83,6 +83,9 @@ export function summarize(report: CaseReport): CaseReport {
     // quality.md, case 4: ≥ 0.5 of the point read's throughput; p99 ≤ 5 ms (absolute, shown in the p99 column).
     const p99 = stats(subject, items).p99Ms;
     verdicts = { throughput: verdict(ratios.throughput, "≥", 0.5), p99: { ...verdict(p99, "≤", 5), target: "≤ 5 ms abs" } };
+  } else if (report.targets === "trpc-single") {
+    // quality.md, case 3 single calls: ≥ 0.45 of the baseline's req/s.
+    verdicts = { throughput: verdict(ratios.throughput, "≥", 0.45) };
   } else if (report.targets === "pg") {
     // quality.md, case 5: one process ≥ 0.5 of the bare pg upsert server (pool 10) in the same run.
     verdicts = { throughput: verdict(ratios.throughput, "≥", 0.5) };

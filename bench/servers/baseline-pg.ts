@@ -6,8 +6,9 @@
  *   PUT /kv      body {reference, key, value}  → 200 {"result": {reference, key, value}}
  *   GET /health  → 200
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import pg from "pg";
+import { readBody, send } from "./bare-http.js";
 
 const url = process.env.BENCH_PG_DATABASE_URL;
 if (!url) throw new Error("BENCH_PG_DATABASE_URL is required");
@@ -21,20 +22,6 @@ const UPSERT = {
   text: `insert into bench_metadata (reference, key, value, version, created_at, updated_at) values ($1, $2, $3, 1, $4, $4)
     on conflict (reference, key) do update set value = excluded.value, version = bench_metadata.version + 1, updated_at = excluded.updated_at`,
 };
-
-function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 const server = createServer(async (req, res) => {
   try {

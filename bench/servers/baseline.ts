@@ -12,8 +12,9 @@
  * The upsert is a plain statement without RETURNING, executed with .run(): never .get() on a
  * RETURNING statement, which leaves it open and stops WAL checkpoints (architecture.md).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import Database from "better-sqlite3";
+import { readBody, send } from "./bare-http.js";
 
 const file = process.env.BENCH_SQLITE_FILE;
 if (!file) throw new Error("BENCH_SQLITE_FILE is required");
@@ -52,20 +53,6 @@ db.transaction(() => {
   const now = Date.now();
   for (let k = 0; k < READ_ROWS; k++) upsert.run(READ_REFERENCE, `k${k}`, JSON.stringify({ n: k }), now, now);
 })();
-
-function send(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 const server = createServer(async (req, res) => {
   try {

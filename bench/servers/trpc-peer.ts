@@ -1,7 +1,9 @@
 /**
  * The peer (quality.md, "what a typical tRPC service does"): the same upsert as the baseline behind
  * stock tRPC — `@trpc/server/adapters/standalone` + a zod input schema — with nothing else: no auth,
- * no permission check, no events. Same SQLite settings as the baseline.
+ * no permission check, no events. Same SQLite settings as the baseline. The value is `z.unknown()`
+ * and serialized with JSON.stringify, as idhub does (`z.json()`'s recursive check would make the
+ * peer slower, and "× peer" flattering).
  *
  *   POST /identityMetadata.upsert   body {reference, key, value}  → tRPC's {"result":{"data":…}}
  *   GET  /health                    → 200 (the harness's readiness poll; answered before tRPC)
@@ -31,7 +33,7 @@ const t = initTRPC.create();
 const router = t.router({
   identityMetadata: t.router({
     upsert: t.procedure
-      .input(z.object({ reference: z.string(), key: z.string(), value: z.json() }))
+      .input(z.object({ reference: z.string(), key: z.string(), value: z.unknown() }))
       .mutation(({ input }) => {
         const now = Date.now();
         upsert.run(input.reference, input.key, JSON.stringify(input.value), now, now);
