@@ -9,14 +9,14 @@ import type { Config } from "./config.js";
  */
 export function coreFor(
   database: Database,
-  config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs">,
+  config: Pick<Config, "addressHost" | "loginMaxFailures" | "loginWindowMs"> & Partial<Pick<Config, "quotas">>,
   webhooks?: WebhookSettings,
 ): Core {
   return createCore({
     store: timed(database.store),
     clock: systemClock,
     ids: systemIds,
-    config: { addressHost: config.addressHost, webhooks },
+    config: { addressHost: config.addressHost, quotas: config.quotas, webhooks },
     throttle: new LoginThrottle(
       systemClock,
       { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs },
