@@ -1,6 +1,8 @@
 import { availableParallelism } from "node:os";
+import { DEFAULT_QUOTAS, type Quotas } from "@idhub/core";
 import proxyAddr from "proxy-addr";
 import { z } from "zod";
+import { webhookConfigOf, webhookEnvSchema, type WebhookConfig } from "./webhooks/config.js";
 
 /** The process configuration, read once from the environment at start. */
 export interface Config {
@@ -24,6 +26,8 @@ export interface Config {
   /** Failed logins per client address and window before that address is refused (all processes together). */
   loginMaxFailures: number;
   loginWindowMs: number;
+  /** Per-account quotas (IDHUB_MAX_TWINS, IDHUB_MAX_IDENTITIES_PER_TWIN, IDHUB_MAX_METADATA_RECORDS). */
+  quotas: Quotas;
   /** Events older than this many milliseconds are pruned; undefined keeps everything. */
   eventsRetentionMs: number | undefined;
 
@@ -33,6 +37,7 @@ export interface Config {
   metricsPort: number | undefined;
   /** Bearer token `/metrics` requires; mandatory when metrics share the public port. */
   metricsToken: string | undefined;
+  webhooks: WebhookConfig;
 }
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -86,6 +91,9 @@ const schema = z.object({
   IDHUB_DRAIN_DELAY: z.coerce.number({ error: "must be a number of seconds" }).min(0, "must not be negative").max(3_600).default(0),
   IDHUB_LOGIN_MAX_FAILURES: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(20),
   IDHUB_LOGIN_WINDOW: seconds("must be a number of seconds").default(60),
+  IDHUB_MAX_TWINS: quota(DEFAULT_QUOTAS.twins),
+  IDHUB_MAX_IDENTITIES_PER_TWIN: quota(DEFAULT_QUOTAS.identitiesPerTwin),
+  IDHUB_MAX_METADATA_RECORDS: quota(DEFAULT_QUOTAS.metadataRecords),
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
   IDHUB_EVENTS_RETENTION: duration.optional(),
   IDHUB_CORS_ORIGINS: corsOrigins,
@@ -96,7 +104,12 @@ const schema = z.object({
     .max(65535, "must be between 0 and 65535")
     .optional(),
   IDHUB_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  ...webhookEnvSchema,
 });
+
+function quota(fallback: number) {
+  return z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").default(fallback);
+}
 
 function seconds(message: string) {
   return z.coerce.number({ error: message }).positive(message).max(86_400, "must be at most 86400 seconds");
@@ -146,9 +159,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     drainDelayMs: e.IDHUB_DRAIN_DELAY * 1000,
     loginMaxFailures: e.IDHUB_LOGIN_MAX_FAILURES,
     loginWindowMs: e.IDHUB_LOGIN_WINDOW * 1000,
+    quotas: {
+      twins: e.IDHUB_MAX_TWINS,
+      identitiesPerTwin: e.IDHUB_MAX_IDENTITIES_PER_TWIN,
+      metadataRecords: e.IDHUB_MAX_METADATA_RECORDS,
+    },
     eventsRetentionMs: e.IDHUB_EVENTS_RETENTION,
     corsOrigins: e.IDHUB_CORS_ORIGINS,
     metricsPort: e.IDHUB_METRICS_PORT,
     metricsToken: e.IDHUB_METRICS_TOKEN,
+    webhooks: webhookConfigOf(e),
   };
 }

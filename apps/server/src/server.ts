@@ -11,6 +11,7 @@ import type { ReadinessCheck } from "./health/probes.js";
 import { Drain } from "./lifecycle/draining.js";
 import { prepareDatabase } from "./lifecycle/prepare.js";
 import { createLogger } from "./logger.js";
+import { startWebhookDelivery, webhookSettingsFor, type WebhookHooks } from "./webhooks/index.js";
 import { startMetrics, type MetricsEndpoint } from "./metrics/endpoint.js";
 import { scheduleRetention } from "./retention.js";
 
@@ -25,6 +26,8 @@ export interface StartOptions {
   stdout?: { write(text: string): unknown };
   /** How long close() lets in-flight requests finish before cutting connections (default: config.shutdownTimeoutMs). */
   shutdownGraceMs?: number;
+  /** Webhook worker hooks (tests: name resolution; metrics: attempt outcomes). */
+  webhooks?: WebhookHooks;
   /** The database is already migrated and bootstrapped (a cluster worker: the primary did it once). */
   prepared?: boolean;
 }
@@ -54,7 +57,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     if (!opts.prepared) {
       await prepareDatabase(database, config, { logger, bootstrapSecretFile: opts.bootstrapSecretFile, stdout: opts.stdout ?? process.stdout });
     }
-    const core = coreFor(database, config);
+    const core = coreFor(database, config, await webhookSettingsFor(config, logger, opts.database !== undefined));
     let drain: Drain | undefined;
     const readiness = readinessOf(core, database, () => drain?.draining ?? false);
     metrics = await startMetrics(config);
@@ -74,10 +77,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     const metricsUrl = metrics?.onPublicPort ? `${url}/metrics` : metrics?.url;
     logger.info({ url, metricsUrl, dialect: database.dialect }, "listening");
+    const webhooks = startWebhookDelivery(core, config, logger, opts.webhooks);
 
     let closing: Promise<void> | undefined;
     const close = () =>
-      (closing ??= endBackgroundWork(core, stopRetention)
+      (closing ??= Promise.all([webhooks.stop(), endBackgroundWork(core, stopRetention)])
         .then(() => drain!.start({ delayMs: config.drainDelayMs, timeoutMs: opts.shutdownGraceMs ?? config.shutdownTimeoutMs }))
         .finally(() => metrics?.close())
         .finally(() => database.close())

@@ -6,6 +6,7 @@ import { identityMetadataRouter } from "./routers/identity-metadata.js";
 import { relationshipTemplatesRouter } from "./routers/relationship-templates.js";
 import { relationshipsRouter } from "./routers/relationships.js";
 import { twinsRouter } from "./routers/twins.js";
+import { webhooksRouter } from "./routers/webhooks.js";
 import { router } from "./trpc.js";
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   relationships: relationshipsRouter,
   identityMetadata: identityMetadataRouter,
   events: eventsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -12,6 +12,8 @@ import { relationshipTemplateUseCases, relationshipUseCases, templateLookup } fr
 import { identityUseCases } from "./identities/identities.js";
 import { resolveUseCase } from "./identities/resolve.js";
 import { twinUseCases } from "./twins/twins.js";
+import { webhookDeliveryUseCases } from "./webhooks/delivery.js";
+import { webhookUseCases } from "./webhooks/webhooks.js";
 
 /**
  * All use cases, bound to their dependencies. Every surface (tRPC, both REST adapters, the CLI)
@@ -20,6 +22,7 @@ import { twinUseCases } from "./twins/twins.js";
  */
 export function createCore(deps: CoreDeps) {
   const secrets = secretUseCases(deps);
+  const templates = templateLookup(deps);
   return {
     access: {
       authenticate: authenticate(deps),
@@ -32,9 +35,12 @@ export function createCore(deps: CoreDeps) {
     identities: { ...identityUseCases(deps), resolve: resolveUseCase(deps) },
     relationshipTemplates: relationshipTemplateUseCases(deps),
     // Relationships read templates through their port, not the templates area's internals.
-    relationships: relationshipUseCases(deps, templateLookup(deps)),
+    relationships: relationshipUseCases(deps, templates),
     identityMetadata: identityMetadataUseCases(deps),
     events: eventUseCases(deps),
+    webhooks: webhookUseCases(deps),
+    /** For the server's delivery worker only: system-side, no principal. */
+    webhookDelivery: webhookDeliveryUseCases(deps, templates),
     admin: {
       createAccount: createAccount(deps),
       issueSecret: secrets.issueForAdmin,

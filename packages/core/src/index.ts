@@ -53,3 +53,5 @@ export { MAX_RESOLVE_ACCOUNTS } from "./identities/resolve.js";
 export type { ResolveContext, ResolveInput, ResolveResult } from "./identities/resolve.js";
 export * from "./relationships/index.js";
 export * from "./identity-metadata/index.js";
+export * from "./shared/quotas.js";
+export * from "./webhooks/index.js";

@@ -9,6 +9,7 @@ import type { IdentityMetadataRepository } from "./identity-metadata/identity-me
 import type { RelationshipRepository, RelationshipTemplateRepository } from "./relationships/repositories.js";
 import type { IdentityRepository } from "./identities/repository.js";
 import type { TwinRepository } from "./twins/repository.js";
+import type { WebhookRepository } from "./webhooks/repository.js";
 
 /** All repositories, bound to one connection or one transaction. */
 export interface Repositories {
@@ -22,6 +23,7 @@ export interface Repositories {
   identityMetadata: IdentityMetadataRepository;
   twins: TwinRepository;
   identities: IdentityRepository;
+  webhooks: WebhookRepository;
 }
 
 /**

@@ -191,6 +191,40 @@ export interface LoginFailuresTable {
   failures: number;
 }
 
+export interface WebhooksTable {
+  id: string;
+  account: string;
+  url: string;
+  /** JSON array of trigger filters, or null = all. */
+  types: string | null;
+  description: string | null;
+  enabled: number;
+  disabled_reason: string | null;
+  secret_generation: number;
+  position: number;
+  partial: number;
+  attempts: number;
+  next_attempt_at: number;
+  failing_since: number | null;
+  lease_owner: string | null;
+  lease_until: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook: string;
+  seq: number;
+  message_id: string;
+  trigger: string;
+  outcome: string;
+  http_status: number | null;
+  duration_ms: number;
+  error: string | null;
+  at: number;
+}
+
 export interface DB {
   accounts: AccountsTable;
   bootstrap_marker: BootstrapMarkerTable;
@@ -208,6 +242,8 @@ export interface DB {
   relationships: RelationshipsTable;
   identity_metadata: IdentityMetadataTable;
   login_failures: LoginFailuresTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type SqlDialect = "sqlite" | "postgres";

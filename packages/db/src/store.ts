@@ -22,6 +22,7 @@ import { roleRepository } from "./repositories/roles.js";
 import { secretRepository } from "./repositories/secrets.js";
 import { twinRepository } from "./repositories/twins.js";
 import { userRepository } from "./repositories/users.js";
+import { webhookRepository } from "./repositories/webhooks.js";
 import type { DB, SqlDialect } from "./schema.js";
 
 /**
@@ -40,6 +41,7 @@ export function repositories(db: Kysely<DB>, dialect: SqlDialect, onAppended?: O
     relationshipTemplates: relationshipTemplateRepository(db),
     relationships: relationshipRepository(db, dialect),
     identityMetadata: identityMetadataRepository(db, dialect),
+    webhooks: webhookRepository(db),
   };
 }
 

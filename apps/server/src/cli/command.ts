@@ -9,6 +9,8 @@ export interface Command<O extends OptionSpec = OptionSpec> {
   name: string;
   summary: string;
   options: O;
+  /** One positional argument (e.g. `backup <file>`), given to run() as `options.argument`. */
+  argument?: { name: string; help: string };
   /** Extra paragraphs shown by `idhub <command> --help`. */
   details?: string;
   /** Resolves with the exit code (0 when omitted). */
@@ -29,7 +31,7 @@ export type OptionValues<O extends OptionSpec> = {
 };
 
 export interface CommandContext<O extends OptionSpec> {
-  options: OptionValues<O>;
+  options: OptionValues<O> & { argument?: string };
   /** `--json` was given: print one JSON document (or one per line when following). */
   json: boolean;
   /** The environment's configuration, parsed on first use (so `version` works with a bad one). */

@@ -70,13 +70,18 @@ function parseOptions(command: Command, args: string[]): Record<string, string |
       args,
       options: Object.fromEntries(Object.entries(spec).map(([name, def]) => [name, { type: def.type }])),
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.argument !== undefined,
     });
     values = parsed.values as Record<string, string | boolean | undefined>;
+    if (command.argument) {
+      if (parsed.positionals.length > 1) throw new Error(`${command.name} takes one <${command.argument.name}>`);
+      values.argument = parsed.positionals[0];
+    }
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   if (values.help) return values;
+  if (command.argument && !values.argument) throw new UsageError(`${command.name} needs <${command.argument.name}>`);
   for (const [name, def] of Object.entries(command.options)) {
     if (def.type === "boolean") values[name] = values[name] === true;
     else if (def.required && (values[name] === undefined || values[name] === "")) {
@@ -113,7 +118,8 @@ function usageLine(command: Command): string {
     const flag = def.type === "string" ? `--${name} <${def.value ?? "value"}>` : `--${name}`;
     return def.required ? flag : `[${flag}]`;
   });
-  return ["idhub", command.name, ...options, "[--json]"].join(" ");
+  const argument = command.argument ? [`<${command.argument.name}>`] : [];
+  return ["idhub", command.name, ...argument, ...options, "[--json]"].join(" ");
 }
 
 function commandHelp(command: Command): string {
@@ -121,7 +127,8 @@ function commandHelp(command: Command): string {
     const flag = def.type === "string" ? `--${name} <${def.value ?? "value"}>` : `--${name}`;
     return `  ${flag.padEnd(24)} ${def.help}${def.required ? " (required)" : ""}`;
   });
-  return [`usage: ${usageLine(command)}`, "", command.summary, "", "options:", ...rows, ...(command.details ? ["", command.details] : []), "", EXIT_HELP].join("\n");
+  const argument = command.argument ? [`  <${command.argument.name}>`.padEnd(26) + ` ${command.argument.help}`] : [];
+  return [`usage: ${usageLine(command)}`, "", command.summary, "", "options:", ...argument, ...rows, ...(command.details ? ["", command.details] : []), "", EXIT_HELP].join("\n");
 }
 
 const EXIT_HELP = "exit codes: 0 ok, 1 failed, 2 usage error, 3 not found";

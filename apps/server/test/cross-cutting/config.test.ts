@@ -20,9 +20,21 @@ describe("loadConfig", () => {
       drainDelayMs: 0,
       loginMaxFailures: 20,
       loginWindowMs: 60_000,
+      quotas: { twins: 1_000_000, identitiesPerTwin: 1_000, metadataRecords: 1_000_000 },
       corsOrigins: [],
       metricsPort: undefined,
       metricsToken: undefined,
+      webhooks: {
+        allowPrivate: false,
+        key: undefined,
+        concurrency: 16,
+        pollMs: 1_000,
+        timeoutMs: 10_000,
+        leaseMs: 30_000,
+        minBackoffMs: 1_000,
+        maxBackoffMs: 3_600_000,
+        disableAfterMs: 86_400_000,
+      },
     });
   });
 
@@ -42,6 +54,9 @@ describe("loadConfig", () => {
         IDHUB_DRAIN_DELAY: "1",
         IDHUB_LOGIN_MAX_FAILURES: "5",
         IDHUB_LOGIN_WINDOW: "30",
+        IDHUB_MAX_TWINS: "10",
+        IDHUB_MAX_IDENTITIES_PER_TWIN: "5",
+        IDHUB_MAX_METADATA_RECORDS: "7",
         IDHUB_CORS_ORIGINS: "https://app.example.com",
         IDHUB_METRICS_PORT: "9100",
         IDHUB_METRICS_TOKEN: "a-scrape-token-of-16+",
@@ -60,9 +75,21 @@ describe("loadConfig", () => {
       drainDelayMs: 1_000,
       loginMaxFailures: 5,
       loginWindowMs: 30_000,
+      quotas: { twins: 10, identitiesPerTwin: 5, metadataRecords: 7 },
       corsOrigins: ["https://app.example.com"],
       metricsPort: 9100,
       metricsToken: "a-scrape-token-of-16+",
+      webhooks: {
+        allowPrivate: false,
+        key: undefined,
+        concurrency: 16,
+        pollMs: 1_000,
+        timeoutMs: 10_000,
+        leaseMs: 30_000,
+        minBackoffMs: 1_000,
+        maxBackoffMs: 3_600_000,
+        disableAfterMs: 86_400_000,
+      },
     });
   });
 
@@ -85,6 +112,8 @@ describe("loadConfig", () => {
     ["IDHUB_TRUSTED_PROXIES", "proxy.example.com"],
     ["IDHUB_SHUTDOWN_TIMEOUT", "0"],
     ["IDHUB_LOGIN_MAX_FAILURES", "0"],
+    ["IDHUB_MAX_TWINS", "0"],
+    ["IDHUB_MAX_METADATA_RECORDS", "lots"],
     ["IDHUB_CORS_ORIGINS", "app.example.com"],
     ["IDHUB_METRICS_PORT", "metrics"],
     ["IDHUB_METRICS_TOKEN", "short"],

@@ -19,6 +19,7 @@ export interface Objects {
   relationship: string;
   user: string;
   role: string;
+  webhook: string;
   /** B's own objects (the same in both sets). */
   userB: string;
 }
@@ -276,6 +277,14 @@ export const TRPC: Record<string, TrpcEntry> = {
   "identityMetadata.list": { list: [() => undefined, (o) => ({ reference: o.address })] },
   "events.list": { list: [() => undefined, () => ({ after: 0, limit: 500 }), () => ({ types: ["identity.*", "relationship.*"] })] },
   "events.subscribe": { na: "a stream of the caller's own feed (B never sees A's events: trpc/events.test.ts)" },
+  "webhooks.create": { na: "creates the caller's own webhook" },
+  "webhooks.list": { list: [() => undefined] },
+  "webhooks.get": { cases: [(o) => ({ id: o.webhook })] },
+  "webhooks.update": { cases: [(o) => ({ id: o.webhook, description: "Isolation" }), (o) => ({ id: o.webhook, enabled: false })] },
+  "webhooks.delete": { cases: [(o) => ({ id: o.webhook })] },
+  "webhooks.deliveries": { cases: [(o) => ({ webhook: o.webhook })] },
+  "webhooks.redeliver": { cases: [(o) => ({ id: o.webhook }), (o) => ({ id: o.webhook, fromSeq: 1 })] },
+  "webhooks.rotateSecret": { cases: [(o) => ({ id: o.webhook })] },
 };
 
 // --- helpers ---------------------------------------------------------------------------------

@@ -77,7 +77,9 @@ describe.each(testDialects)("tenant isolation matrix (%s)", (dialect) => {
     userSecretA = issued.secret;
     const userB = ok(await rest(B.secret, "GET", "/whoami", {}), 200).user as string;
 
-    real = { twin, priv, pub, account: A.account.id, address, metaKey, template: template.id, relationship, user: issued.user, role: issued.role, userB };
+    const webhook = ok(await rest(A.secret, "POST", "/trpc/webhooks.create", { body: { url: "https://hooks.example.com/a" } }), 200).result.data.webhook.id as string;
+
+    real = { twin, priv, pub, account: A.account.id, address, metaKey, template: template.id, relationship, user: issued.user, role: issued.role, webhook, userB };
     ghost = {
       twin,
       priv: `PRIV#${hex(12)}`,
@@ -89,6 +91,7 @@ describe.each(testDialects)("tenant isolation matrix (%s)", (dialect) => {
       relationship: `REL${randomAlnum(17)}`,
       user: randomUUID(),
       role: randomUUID(),
+      webhook: randomUUID(),
       userB,
     };
   });
@@ -111,7 +114,7 @@ describe.each(testDialects)("tenant isolation matrix (%s)", (dialect) => {
   it("answers B on A's objects exactly as on objects that do not exist, and lists none of them", async () => {
     const leaks: unknown[] = [];
     let checks = 0;
-    const forbiddenTokens = () => [real.priv, real.pub, real.account, real.address, real.template, real.relationship, real.user, real.role, userSecretA];
+    const forbiddenTokens = () => [real.priv, real.pub, real.account, real.address, real.template, real.relationship, real.user, real.role, real.webhook, userSecretA];
     const expectNothingOfA = (what: string, reply: Reply) => {
       checks++;
       if (reply.status !== 200) leaks.push({ what, problem: "list did not answer 200", status: reply.status, text: reply.text });

@@ -5,7 +5,7 @@ import type { CreatedAccount } from "@idhub/core";
 import { openTestDatabase, type TestDialect } from "@idhub/db/testing";
 import { pino } from "pino";
 import { loadConfig } from "../../src/config.js";
-import { startServer, type RunningServer } from "../../src/server.js";
+import { startServer, type RunningServer, type StartOptions } from "../../src/server.js";
 import { httpClient, type HttpClient } from "./http.js";
 
 export interface TestServer extends RunningServer {
@@ -25,7 +25,11 @@ export interface TestServer extends RunningServer {
  * configuration (e.g. `IDHUB_CORS_ORIGINS`), read like the process environment; shutdown waits 2 s
  * unless it sets IDHUB_SHUTDOWN_TIMEOUT.
  */
-export async function startTestServer(dialect: TestDialect = "sqlite", env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  dialect: TestDialect = "sqlite",
+  env: Record<string, string> = {},
+  options: Pick<StartOptions, "webhooks"> = {},
+): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "idhub-server-test-"));
   const logs: string[] = [];
   const printed: string[] = [];
@@ -38,6 +42,7 @@ export async function startTestServer(dialect: TestDialect = "sqlite", env: Reco
     bootstrapSecretFile,
     stdout: { write: (text: string) => printed.push(text) },
     ...(env.IDHUB_SHUTDOWN_TIMEOUT ? {} : { shutdownGraceMs: 2_000 }),
+    ...options,
   });
   let n = 0;
   return {

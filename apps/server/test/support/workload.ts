@@ -45,6 +45,18 @@ export class Ledger {
   requests = 0;
   acknowledged = 0;
   acknowledgedWrites = 0;
+
+  /** What had been acknowledged so far (e.g. when a backup began). */
+  snapshot(): Ledger {
+    const copy = new Ledger();
+    for (const [account, ids] of this.twins) copy.twins.set(account, [...ids]);
+    copy.identities.push(...this.identities);
+    for (const [account, keys] of this.metadataKeys) copy.metadataKeys.set(account, new Set(keys));
+    copy.templates.push(...this.templates);
+    copy.relationships.push(...this.relationships);
+    copy.acknowledgedWrites = this.acknowledgedWrites;
+    return copy;
+  }
 }
 
 export interface LoadOptions {

@@ -1,6 +1,7 @@
 /**
  * Every permission name a role statement may list. Trusted Twin's names first, then ours for the
- * Connector surface and the change feed. The list is closed: unknown names in a statement are INVALID.
+ * Connector surface, the change feed
+ * and its webhooks. The list is closed: unknown names in a statement are INVALID.
  */
 export const TRUSTED_TWIN_ACTIONS = [
   "create_twin", "get_twin", "update_twin", "terminate_twin",
@@ -21,7 +22,9 @@ export const CONNECTOR_ACTIONS = [
   "revoke_relationship", "terminate_relationship", "reactivate_relationship", "decompose_relationship",
 ] as const;
 
-export const ACTIONS = [...TRUSTED_TWIN_ACTIONS, ...CONNECTOR_ACTIONS, "get_events"] as const;
+export const WEBHOOK_ACTIONS = ["create_webhook", "get_webhooks", "update_webhook", "delete_webhook"] as const;
+
+export const ACTIONS = [...TRUSTED_TWIN_ACTIONS, ...CONNECTOR_ACTIONS, "get_events", ...WEBHOOK_ACTIONS] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const known = new Set<string>(ACTIONS);

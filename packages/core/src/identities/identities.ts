@@ -6,6 +6,7 @@ import { invalid, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { assertValidRule } from "../rules/index.js";
 import { epochMs, uuid, version } from "../shared/names.js";
+import { quotaOf, withinQuota } from "../shared/quotas.js";
 import { parseInput } from "../shared/validation/index.js";
 import type { Repositories } from "../storage.js";
 import { findTwin, versionMismatch } from "../twins/index.js";
@@ -161,6 +162,8 @@ export const identityUseCases = (deps: CoreDeps) => {
         if (inserted.size === 0) {
           throw invalid("identity.alreadyExists", "Identity already exists.", { names: records.map((r) => r.name) });
         }
+        const limit = quotaOf(deps.config, "identitiesPerTwin");
+        withinQuota("identitiesPerTwin", await tx.identities.countOnTwin(twin.id, limit + 1), limit);
         const created = records.filter((r) => inserted.has(r.name));
         await tx.events.append(
           created.map((identity) => newEvent(deps, identity.owner, "identity.created", subject(identity), principal.user, eventData(identity))),

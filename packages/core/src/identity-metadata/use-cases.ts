@@ -5,6 +5,7 @@ import { newEvent } from "../events/new-event.js";
 import type { JsonValue } from "../shared/json.js";
 import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf } from "../shared/pagination.js";
 import { invalidProperty, parseInput } from "../shared/validation/index.js";
+import { quotaOf, withinQuota } from "../shared/quotas.js";
 import { identityMetadataErrors as E } from "./errors.js";
 import type { IdentityMetadata, IdentityMetadataPage, IdentityMetadataPosition, IdentityMetadataRecord } from "./identity-metadata.js";
 import {
@@ -75,6 +76,11 @@ export const identityMetadataUseCases = (deps: CoreDeps) => ({
         expectedVersion,
       );
       if (!stored) throw E.versionMismatch();
+      if (stored.version === 1) {
+        // A new record: count (only then — updates cannot pass the quota).
+        const limit = quotaOf(deps.config, "metadataRecords");
+        withinQuota("metadataRecords", await tx.identityMetadata.countOwned(principal.account, limit + 1), limit);
+      }
       await tx.events.append([
         newEvent(deps, principal.account, "identityMetadata.upserted", stored.id, principal.user, {
           reference: input.reference,

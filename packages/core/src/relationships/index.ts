@@ -14,3 +14,4 @@ export type {
 } from "./inputs.js";
 export { relationshipUseCases } from "./use-cases.js";
 export type { TemplateLookup } from "./template-port.js";
+export { relationshipSeenBy } from "./views.js";

@@ -46,5 +46,21 @@ export async function viewsFor(
   });
 }
 
+/**
+ * The relationship as `account` sees it (what its own GET answers), or undefined when that account
+ * cannot see it (unknown, or decomposed on its side). For system readers acting for an account
+ * without a caller, such as webhook delivery.
+ */
+export async function relationshipSeenBy(
+  templates: TemplateLookup,
+  repos: Pick<Repositories, "relationships" | "relationshipTemplates">,
+  account: string,
+  id: string,
+): Promise<Relationship | undefined> {
+  const rel = await repos.relationships.get(id);
+  if (!rel || !sideOf(rel, account)) return undefined;
+  return viewFor(templates, repos, account, rel);
+}
+
 export const viewFor = async (templates: TemplateLookup, repos: Pick<Repositories, "relationshipTemplates">, account: string, rel: StoredRelationship): Promise<Relationship> =>
   (await viewsFor(templates, repos, account, [rel]))[0]!;

@@ -6,6 +6,7 @@ import { conflict, forbidden, invalid, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { description, type JsonObject } from "../shared/json.js";
 import { uuid, version } from "../shared/names.js";
+import { quotaOf, withinQuota } from "../shared/quotas.js";
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, pageOf } from "../shared/pagination.js";
 import { parseInput } from "../shared/validation/index.js";
 import type { Repositories } from "../storage.js";
@@ -95,6 +96,8 @@ export const twinUseCases = (deps: CoreDeps) => ({
     };
     return deps.store.transaction(async (tx) => {
       await tx.twins.insert(twin);
+      const limit = quotaOf(deps.config, "twins");
+      withinQuota("twins", await tx.twins.countOwned(twin.owner, limit + 1), limit);
       await tx.events.append([newEvent(deps, twin.owner, "twin.created", twin.id, principal.user, { version: twin.version })]);
       return twin;
     });

@@ -45,6 +45,10 @@ function harness() {
         rows.set(k(row.owner, row.reference, row.key), next);
         return { id: next.id, version: next.version, createdAt: next.createdAt };
       },
+      countOwned: async (owner: string, atMost: number) => {
+        calls.push("countOwned");
+        return Math.min(atMost, [...rows.values()].filter((r) => r.owner === owner).length);
+      },
       get: async (owner: string, reference: string, key: string | undefined) => rows.get(k(owner, reference, key)),
       delete: async (owner: string, reference: string, key: string | undefined) => {
         const row = rows.get(k(owner, reference, key));
@@ -94,14 +98,17 @@ describe("identity metadata use cases", () => {
       createdAt: 1_000,
       updatedAt: 1_000,
     });
-    expect(h.calls).toEqual(["begin", "upsert", "end"]);
+    // A new record is counted against the quota; an update is not.
+    expect(h.calls).toEqual(["begin", "upsert", "countOwned", "end"]);
     expect(h.events).toMatchObject([{ account: "acc", type: "identityMetadata.upserted", actor: "usr", data: { reference: OWN, version: 1 } }]);
+    await h.core.identityMetadata.upsert(h.principal, { reference: OWN, value: [2] });
+    expect(h.calls.slice(4)).toEqual(["begin", "upsert", "end"]);
   });
 
   it("upsert about a peer probes familiarity inside the transaction, before writing", async () => {
     const h = harness();
     await h.core.identityMetadata.upsert(h.principal, { reference: PEER, key: "", value: null });
-    expect(h.calls).toEqual(["begin", `hasPeer ${PEER}`, "upsert", "end"]);
+    expect(h.calls).toEqual(["begin", `hasPeer ${PEER}`, "upsert", "countOwned", "end"]);
     expect([...h.rows.values()][0]).toMatchObject({ key: "", value: null });
   });
 

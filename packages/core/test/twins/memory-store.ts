@@ -51,6 +51,10 @@ function repositories(state: State, calls: CallLog): Repositories {
       state.twins.set(twin.id, { ...clone(twin), owner: current.owner, creator: current.creator, createdAt: current.createdAt });
       return true;
     },
+    async countOwned(owner, atMost) {
+      calls.push("twins.countOwned");
+      return Math.min(atMost, [...state.twins.values()].filter((t) => t.owner === owner).length);
+    },
     async listOwned({ owner, status, after, limit }) {
       calls.push("twins.listOwned");
       return [...state.twins.values()]
@@ -63,6 +67,10 @@ function repositories(state: State, calls: CallLog): Repositories {
   };
   const valid = (i: TwinIdentity, now: number) => i.validityAt === null || i.validityAt > now;
   const identities: IdentityRepository = {
+    async countOnTwin(twin, atMost) {
+      calls.push("identities.countOnTwin");
+      return Math.min(atMost, [...state.identities.values()].filter((i) => i.twin === twin).length);
+    },
     async insertMissing(rows) {
       calls.push("identities.insertMissing");
       const inserted: string[] = [];

@@ -5,6 +5,7 @@ import * as twins from "./0002_twins.js";
 import * as relationshipsAndMetadata from "./0003_relationships_and_metadata.js";
 import * as eventFeed from "./0004_event_feed.js";
 import * as loginFailures from "./0005_login_failures.js";
+import * as webhooks from "./0006_webhooks.js";
 import * as accountDisable from "./0008_account_disable.js";
 import type { DialectMigration } from "./types.js";
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0003_connector": relationshipsAndMetadata,
   "0004_event_feed": eventFeed,
   "0005_login_failures": loginFailures,
+  "0006_webhooks": webhooks,
   "0008_account_disable": accountDisable,
 };
 

@@ -1,6 +1,7 @@
 import type { IdentityKey, IdentityRepository, JsonObject, ResolveCandidate, ResolveQuery, Twin, TwinIdentity } from "@idhub/core";
 import type { CompiledQuery, Kysely, Selectable } from "kysely";
 import type { DB, IdentitiesTable, SqlDialect } from "../schema.js";
+import { countAtMost } from "./count.js";
 
 export const toIdentity = (row: Selectable<IdentitiesTable>): TwinIdentity => ({
   twin: row.twin,
@@ -71,6 +72,8 @@ export function identityRepository(db: Kysely<DB>): IdentityRepository {
       const row = await query.returningAll().executeTakeFirst();
       return row && toIdentity(row);
     },
+
+    countOnTwin: (twin, atMost) => countAtMost(db, db.selectFrom("identities").select("name").where("twin", "=", twin), atMost),
 
     async listOwned(twin, owner) {
       const rows = await db

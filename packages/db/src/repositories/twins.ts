@@ -1,6 +1,7 @@
 import type { JsonObject, Twin, TwinRepository } from "@idhub/core";
 import type { Kysely, Selectable } from "kysely";
 import type { DB, SqlDialect, TwinsTable } from "../schema.js";
+import { countAtMost } from "./count.js";
 
 export const toTwin = (row: Selectable<TwinsTable>): Twin => ({
   id: row.id,
@@ -31,6 +32,8 @@ const toRow = (twin: Twin): TwinsTable => ({
 export function twinRepository(db: Kysely<DB>, dialect: SqlDialect): TwinRepository {
   const byId = (id: string) => db.selectFrom("twins").selectAll().where("id", "=", id);
   return {
+    countOwned: (owner, atMost) => countAtMost(db, db.selectFrom("twins").select("id").where("owner", "=", owner), atMost),
+
     async insert(twin) {
       await db.insertInto("twins").values(toRow(twin)).execute();
     },

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import { accountCreate } from "./account-create.js";
+import { backup } from "./backup.js";
 import { accountDisable } from "./account-disable.js";
 import { accountEnable } from "./account-enable.js";
 import { accountList } from "./account-list.js";
@@ -7,6 +8,7 @@ import { accountShow } from "./account-show.js";
 import { doctor } from "./doctor.js";
 import { eventsTail } from "./events-tail.js";
 import { migrate } from "./migrate.js";
+import { restore } from "./restore.js";
 import { secretCreate } from "./secret-create.js";
 import { secretRevoke } from "./secret-revoke.js";
 import { start } from "./start.js";
@@ -30,5 +32,7 @@ export const COMMANDS: readonly Command<any>[] = [
   secretRevoke,
   eventsTail,
   doctor,
+  backup,
+  restore,
   version,
 ];
