@@ -38,7 +38,7 @@ export type { CreateTwinInput, GetTwinInput, UpdateTwinInput, TerminateTwinInput
 export * from "./identities/identity.js";
 export * from "./identities/repository.js";
 export { isVisible } from "./identities/visibility.js";
-export { MAX_IDENTITIES_PER_CREATE } from "./identities/identities.js";
+export { MAX_IDENTITIES_PER_CREATE } from "./identities/inputs.js";
 export type {
   NewIdentityInput,
   CreateIdentitiesInput,
@@ -48,7 +48,7 @@ export type {
   DeleteIdentityInput,
   ListIdentitiesInput,
   IdentityList,
-} from "./identities/identities.js";
+} from "./identities/inputs.js";
 export { MAX_RESOLVE_ACCOUNTS } from "./identities/resolve.js";
 export type { ResolveContext, ResolveInput, ResolveResult } from "./identities/resolve.js";
 export * from "./relationships/index.js";

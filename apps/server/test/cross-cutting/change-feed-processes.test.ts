@@ -76,6 +76,9 @@ describe.each(testDialects)("change feed across processes (%s)", (dialect) => {
     const a = createClient({ url, apiKey: A.secret });
     const follower = await startFollower(consumer.dir, url, A.secret);
     try {
+      // Streaming before the writers start (the account's own creation events), so the kill
+      // really lands mid-stream even when the machine is slow to start the follower.
+      await follower.until((events) => events.length > 0);
       let killedAt = -1;
       await runFourWriters({ a, addressA: A.account.address, b: createClient({ url, apiKey: B.secret }) }, 12, async (round) => {
         if (round !== 4) return;

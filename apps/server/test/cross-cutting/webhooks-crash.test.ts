@@ -131,6 +131,7 @@ describe.each(testDialects.filter((d) => d === "postgres"))("webhooks with two s
         if (a.outcome === "delivered") deliveredBy.set(a.messageId, (deliveredBy.get(a.messageId) ?? 0) + 1);
       }
       expect([...deliveredBy.values()].every((n) => n === 1)).toBe(true); // recorded by exactly one process
+      console.info(`webhooks, two processes: ${all.length} events, ${receiver.received.length - all.length} resent after the kill, p1 delivered ${p1Attempts.filter((a) => a.outcome === "delivered").length}, p2 ${attemptsOf(p2!).filter((a) => a.outcome === "delivered").length}`);
       expect(p1Attempts.some((a) => a.outcome === "delivered")).toBe(true);
       expect(attemptsOf(p2!).some((a) => a.outcome === "delivered")).toBe(true);
       // p2 took over a webhook p1 had been delivering (its lease expired).

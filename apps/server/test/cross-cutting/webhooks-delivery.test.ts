@@ -83,6 +83,7 @@ describe.each(testDialects)("webhook delivery (%s)", (dialect) => {
       seen.add(r.id);
     }
     expect([...seen]).toEqual(expected);
+    console.info(`webhooks (${dialect}): 500 for 5 s → ${failedIds.size} ids repeated, ${hook.received.length - expected.length} extra requests, all ${expected.length} delivered`);
     expectSigned(hook.received, secret);
     // Backed off, not hammered: 5 s at 100 ms doubling to 800 ms is a dozen attempts, not hundreds.
     expect(hook.received.filter((r) => r.status === 500).length).toBeLessThan(30);
@@ -110,6 +111,7 @@ describe.each(testDialects)("webhook delivery (%s)", (dialect) => {
       latencies.push(healthy.received[before]!.at - writtenAt);
     }
     expect(slow.received).toHaveLength(0); // still stuck on the first request
+    console.info(`webhooks (${dialect}): healthy receiver latency next to a 10 s receiver, max ${Math.max(...latencies)} ms over ${latencies.length} events`);
     expect(Math.max(...latencies)).toBeLessThan(1_000);
   });
 
