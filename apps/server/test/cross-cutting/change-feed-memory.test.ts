@@ -110,8 +110,11 @@ describe("a consumer that never reads", () => {
     let maxBuffered = 0;
     let written = 0;
     const longName = (i: number, j: number) => `LONG${i % 10}#${String(j).padStart(4, "0")}${"x".repeat(120)}${i}`;
+    // A fresh twin every 9 batches keeps each twin under the default identities-per-twin quota (1,000).
+    let target = twin;
     for (let i = 0; i < 600 && server.core.events.subscriptionStats().subscriptions > 0; i++) {
-      await server.core.identities.create(principal, { twin: twin.id, identities: Array.from({ length: 100 }, (_, j) => ({ name: longName(i, j) })) });
+      if (i > 0 && i % 9 === 0) target = await server.core.twins.create(principal, {});
+      await server.core.identities.create(principal, { twin: target.id, identities: Array.from({ length: 100 }, (_, j) => ({ name: longName(i, j) })) });
       written += 100;
       maxBuffered = Math.max(maxBuffered, server.core.events.subscriptionStats().buffered);
       await sleep(1);
