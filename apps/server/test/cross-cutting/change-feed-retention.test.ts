@@ -54,8 +54,9 @@ describe.each(testDialects)("change feed retention (%s)", (dialect) => {
   it("prunes in batches of at most 500 per transaction", async () => {
     const a = await server.createAccount();
     const ca = createClient({ url: server.url, apiKey: a.secret });
-    const twin = await ca.twins.create.mutate({});
-    for (let i = 0; i < 12; i++) await ca.identities.create.mutate({ twin: twin.id, identities: Array.from({ length: 100 }, (_, j) => ({ name: `B${i}#n${j}` })) });
+    // Two twins: 1,200 identities on one would pass the default identities-per-twin quota (1,000).
+    const twins = [await ca.twins.create.mutate({}), await ca.twins.create.mutate({})];
+    for (let i = 0; i < 12; i++) await ca.identities.create.mutate({ twin: twins[i % 2]!.id, identities: Array.from({ length: 100 }, (_, j) => ({ name: `B${i}#n${j}` })) });
     const before = Date.now() + 1;
     await sleep(2);
     expect(await server.core.events.prune(before)).toBe(500);
