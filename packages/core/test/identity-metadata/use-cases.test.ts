@@ -74,7 +74,7 @@ function harness() {
     ping: async () => true,
   };
   const clock = { now: () => 1_000 };
-  const { core } = createTestCore(store, { clock, ids: { ...systemIds, uuid: () => "u" } });
+  const { core } = createTestCore(store, { clock, ids: { ...systemIds, uuid: () => "u", orderedUuid: () => "u" } });
   const principal: Principal = {
     account: "acc",
     address: OWN,
