@@ -159,7 +159,7 @@ describe.each(testDialects)("bounded lists (%s)", (dialect) => {
     const now = Date.now();
     const twinIds = Array.from({ length: OVER }, () => randomUUID()).sort();
     const twin = (id: string) => ({
-      id, owner: a.account.id, status: "alive", description: null, creator: a.account.id,
+      id, owner: a.account.id, status: "alive" as const, description: null, creator: a.account.id,
       created_at: now, updated_at: now, terminated_at: null, terminated_by: null, version: 1,
     });
     const identity = (twinId: string, owner: string, visibility: string | null) => ({
