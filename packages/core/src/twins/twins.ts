@@ -94,7 +94,7 @@ export const twinUseCases = (deps: CoreDeps) => ({
     return deps.store.transaction(async (tx) => {
       await tx.twins.insert(twin);
       const limit = quotaOf(deps.config, "twins");
-      withinQuota("twins", await tx.twins.countOwned(twin.owner, limit + 1), limit);
+      withinQuota("twins", await tx.twins.countOwned(twin.owner), limit);
       await tx.events.append([newEvent(deps, twin.owner, "twin.created", twin.id, principal.user, { version: twin.version })]);
       return twin;
     });
