@@ -18,6 +18,13 @@ export const metadataSpec = (me: Account): RequestSpec => ({
   keys: KEYS,
 });
 
+/** Case 1's request, sent as each of `accounts` in turn (each about its own address). */
+export const metadataSpecOver = (accounts: Account[]): RequestSpec => ({
+  ...metadataSpec(accounts[0]!),
+  body: metadataBody("{{a}}"),
+  accounts: { header: "X-API-KEY", secrets: accounts.map((a) => a.secret), addresses: accounts.map((a) => a.address) },
+});
+
 export const identityMetadata: BenchCase = {
   name: "1-identity-metadata",
   title: "1 PUT /api/core/v1/IdentityMetadata",

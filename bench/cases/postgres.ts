@@ -1,6 +1,7 @@
 /**
  * Case 5: case 1 on PostgreSQL, with one and with two server processes on one database (the
- * scale-out shape of architecture.md). Each variant gets a fresh database, created here and dropped
+ * scale-out shape of architecture.md), all writes by one account and spread over 100 accounts (one
+ * account's writes share its feed lock; 100 accounts show what a second process adds otherwise). Each variant gets a fresh database, created here and dropped
  * afterwards. With two processes the load is two generators of 25 connections each, summed; CPU per
  * request counts both server trees plus the PostgreSQL backends serving this database and the
  * cluster's shared helpers (WAL writer, checkpointer …).
@@ -8,7 +9,7 @@
 import pg from "pg";
 import type { Side } from "../harness/measure.js";
 import { accountsOf, ready, type BenchCase, type CaseContext, type Prepared } from "./common.js";
-import { metadataSpec } from "./identity-metadata.js";
+import { metadataSpec, metadataSpecOver } from "./identity-metadata.js";
 
 export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -29,7 +30,7 @@ function urlFor(database: string): string {
   return url.toString();
 }
 
-async function preparePg(ctx: CaseContext, processes: number): Promise<Prepared> {
+async function preparePg(ctx: CaseContext, processes: number, accounts: number): Promise<Prepared> {
   try {
     await admin((c) => c.query("select 1"));
   } catch (error) {
@@ -46,15 +47,17 @@ async function preparePg(ctx: CaseContext, processes: number): Promise<Prepared>
   try {
     const databaseUrl = urlFor(database);
     // One after the other: the first migrates and creates the account, the second finds both done.
-    const servers = [await ctx.startIdhub({ name: `case5-pg-${processes}p-a`, databaseUrl })];
+    const servers = [await ctx.startIdhub({ name: `case5-pg-${processes}p-a`, databaseUrl, accounts })];
     for (let i = 1; i < processes; i++) servers.push(await ctx.startIdhub({ name: `case5-pg-${processes}p-${i}`, databaseUrl, accounts: 0 }));
-    const me = accountsOf(servers[0]!)[0]!;
+    const everyone = accountsOf(servers[0]!);
+    const me = everyone[0]!;
+    const spec = accounts > 1 ? metadataSpecOver(everyone) : metadataSpec(me);
     const connections = Math.floor(ctx.settings.connections / processes);
     // quality.md case 5: the bare `pg` upsert server (pool 10) on the same database is the baseline.
     const bare = await ctx.startBare("case-baseline", "servers/baseline-pg.ts", { BENCH_PG_DATABASE_URL: databaseUrl });
     const baseline: Side = {
       label: "bare pg upsert (pool 10)",
-      spec: { ...metadataSpec(me), path: "/kv", headers: { "Content-Type": "application/json" } },
+      spec: { ...spec, path: "/kv", headers: { "Content-Type": "application/json" }, accounts: undefined },
       targets: [{ url: bare.url, connections: ctx.settings.connections }],
       servers: [bare],
       items: 1,
@@ -62,8 +65,8 @@ async function preparePg(ctx: CaseContext, processes: number): Promise<Prepared>
     };
     return await ready(
       {
-        label: `idhub ×${processes} on PostgreSQL`,
-        spec: metadataSpec(me),
+        label: `idhub ×${processes} on PostgreSQL, ${accounts} account(s)`,
+        spec,
         targets: servers.map((s) => ({ url: s.url, connections })),
         servers,
         items: 1,
@@ -82,7 +85,7 @@ export const pg1: BenchCase = {
   title: "5 case 1 on PostgreSQL, 1 process",
   baseline: "write",
   targets: "pg",
-  prepare: (ctx) => preparePg(ctx, 1),
+  prepare: (ctx) => preparePg(ctx, 1, 1),
 };
 
 export const pg2: BenchCase = {
@@ -90,5 +93,21 @@ export const pg2: BenchCase = {
   title: "5 case 1 on PostgreSQL, 2 processes",
   baseline: "write",
   targets: "none",
-  prepare: (ctx) => preparePg(ctx, 2),
+  prepare: (ctx) => preparePg(ctx, 2, 1),
+};
+
+export const pg1Spread: BenchCase = {
+  name: "5-pg-100acct-1proc",
+  title: "5 … 100 accounts, 1 process",
+  baseline: "write",
+  targets: "pg",
+  prepare: (ctx) => preparePg(ctx, 1, 100),
+};
+
+export const pg2Spread: BenchCase = {
+  name: "5-pg-100acct-2proc",
+  title: "5 … 100 accounts, 2 processes",
+  baseline: "write",
+  targets: "none",
+  prepare: (ctx) => preparePg(ctx, 2, 100),
 };

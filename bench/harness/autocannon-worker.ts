@@ -29,8 +29,8 @@ const result = await autocannon({
       method: input.spec.method,
       headers: input.spec.headers,
       setupRequest: (request) => {
-        const { path, body } = renderRequest(input.spec, counter++, input.seed);
-        return { ...request, path, ...(body === undefined ? {} : { body }) };
+        const { path, body, headers } = renderRequest(input.spec, counter++, input.seed);
+        return { ...request, path, headers, ...(body === undefined ? {} : { body }) };
       },
     },
   ],

@@ -12,6 +12,10 @@
  *   {{j}}   index of the item inside a batch (0 for single requests)
  *   {{t}}   table[floor(k / group) mod table length]: e.g. the twin that owns identity k
  *   {{fut}} a future epoch-seconds timestamp that varies with n
+ *   {{a}}   the address of the request's account, with `accounts` (all items of a batch share it)
+ *
+ * With `accounts`, request r is sent as account r mod N: its secret in `accounts.header`, its
+ * address as {{a}} (writes spread over N accounts, as quality.md's case 5 asks for).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -31,6 +35,8 @@ export interface RequestSpec {
   /** Items per request: > 1 joins `count` rendered bodies with ",", wrapped in prefix/suffix. */
   batch?: { count: number; prefix: string; suffix: string };
   table?: { values: string[]; group: number };
+  /** Rotate the caller over these accounts, one per request (secrets[i] goes with addresses[i]). */
+  accounts?: { header: string; secrets: string[]; addresses: string[] };
 }
 
 export interface LoadTarget {
@@ -148,6 +154,9 @@ local METHOD, HEADERS = ${luaString(spec.method)}, { ${headers} }
 local TABLE = {
 ${table}
 }
+local ACCOUNT_HEADER = ${luaString(spec.accounts?.header ?? "")}
+local SECRETS = { ${(spec.accounts?.secrets ?? []).map(luaString).join(", ")} }
+local ADDRESSES = { ${(spec.accounts?.addresses ?? []).map(luaString).join(", ")} }
 
 local function compile(s)
   local parts, pos = {}, 1
@@ -172,13 +181,13 @@ local function render(parts, v, out)
   end
 end
 
-local function vars(i, j)
+local function vars(i, j, a)
   local k = i % KEYS
   local n = SEED + i
   local t = ""
   if #TABLE > 0 then t = TABLE[(math.floor(k / GROUP) % #TABLE) + 1] end
   return { i = string.format("%d", i), n = string.format("%d", n), k = string.format("%d", k),
-           j = string.format("%d", j), t = t, fut = string.format("%d", FUTURE + n) }
+           j = string.format("%d", j), t = t, fut = string.format("%d", FUTURE + n), a = ADDRESSES[a + 1] or "" }
 end
 
 local threadcount = 0
@@ -191,20 +200,27 @@ local counter = 0
 function request()
   local r = counter * THREADS + (tid or 0)
   counter = counter + 1
+  local a, headers = 0, HEADERS
+  if #SECRETS > 0 then
+    a = r % #SECRETS
+    headers = {}
+    for name, value in pairs(HEADERS) do headers[name] = value end
+    headers[ACCOUNT_HEADER] = SECRETS[a + 1]
+  end
   local path = {}
-  render(PATH, vars(r * COUNT, 0), path)
+  render(PATH, vars(r * COUNT, 0, a), path)
   local body = nil
   if BODY then
     local out = {}
     if COUNT > 1 then out[1] = PREFIX end
     for j = 0, COUNT - 1 do
       if j > 0 then out[#out + 1] = "," end
-      render(BODY, vars(r * COUNT + j, j), out)
+      render(BODY, vars(r * COUNT + j, j, a), out)
     end
     if COUNT > 1 then out[#out + 1] = SUFFIX end
     body = table.concat(out)
   end
-  return wrk.format(METHOD, table.concat(path), HEADERS, body)
+  return wrk.format(METHOD, table.concat(path), headers, body)
 end
 
 function done(summary, latency, requests)
@@ -277,26 +293,34 @@ function runAutocannon(target: LoadTarget, spec: RequestSpec, seconds: number, s
 }
 
 /** JS rendering of the same template language (used by the autocannon worker and the probes). */
-export function renderRequest(spec: RequestSpec, r: number, seed: number): { path: string; body: string | undefined } {
+export function renderRequest(
+  spec: RequestSpec,
+  r: number,
+  seed: number,
+): { path: string; body: string | undefined; headers: Record<string, string> } {
   const count = spec.batch?.count ?? 1;
+  const rotation = spec.accounts && spec.accounts.secrets.length > 0 ? spec.accounts : undefined;
+  const account = rotation ? r % rotation.secrets.length : 0;
+  const headers = rotation ? { ...spec.headers, [rotation.header]: rotation.secrets[account]! } : spec.headers;
   const vars = (i: number, j: number): Record<string, string> => {
     const k = i % spec.keys;
     const n = seed + i;
     const table = spec.table;
     const t = table && table.values.length > 0 ? table.values[Math.floor(k / table.group) % table.values.length]! : "";
-    return { i: String(i), n: String(n), k: String(k), j: String(j), t, fut: String(FUTURE_BASE + n) };
+    const a = rotation?.addresses[account] ?? "";
+    return { i: String(i), n: String(n), k: String(k), j: String(j), t, fut: String(FUTURE_BASE + n), a };
   };
   const fill = (template: string, v: Record<string, string>) => template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => v[name] ?? "");
   const path = fill(spec.path, vars(r * count, 0));
-  if (spec.body === undefined) return { path, body: undefined };
+  if (spec.body === undefined) return { path, body: undefined, headers };
   const items = Array.from({ length: count }, (_, j) => fill(spec.body!, vars(r * count + j, j)));
   const body = count > 1 ? `${spec.batch!.prefix}${items.join(",")}${spec.batch!.suffix}` : items[0]!;
-  return { path, body };
+  return { path, body, headers };
 }
 
 /** Sends one request of the spec (outside the load) and returns status and body: the route probe. */
 export async function probe(url: string, spec: RequestSpec, seed: number): Promise<{ status: number; body: string }> {
-  const { path, body } = renderRequest(spec, 0, seed);
-  const res = await fetch(url + path, { method: spec.method, headers: spec.headers, body });
+  const { path, body, headers } = renderRequest(spec, 0, seed);
+  const res = await fetch(url + path, { method: spec.method, headers, body });
   return { status: res.status, body: (await res.text()).slice(0, 300) };
 }

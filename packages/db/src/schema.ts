@@ -191,6 +191,13 @@ export interface LoginFailuresTable {
   failures: number;
 }
 
+/** Quota usage per (quota, scope), kept exact by triggers (migration 0010). */
+export interface UsageCountersTable {
+  quota: string;
+  scope: string;
+  used: number;
+}
+
 export interface WebhooksTable {
   id: string;
   account: string;
@@ -242,6 +249,7 @@ export interface DB {
   relationships: RelationshipsTable;
   identity_metadata: IdentityMetadataTable;
   login_failures: LoginFailuresTable;
+  usage_counters: UsageCountersTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -5,6 +5,7 @@ import { newEvent } from "../events/new-event.js";
 import type { DomainEvent } from "../events/event.js";
 import { parseInput } from "../shared/validation/index.js";
 import type { AccountStatus } from "./account.js";
+import { userNotFound } from "./guards.js";
 import type { User } from "./user.js";
 
 // Operator use cases, called by the CLI (`idhub account …`, `user list`, `secret revoke`), never
@@ -67,7 +68,7 @@ export const adminUseCases = (deps: CoreDeps) => ({
   async revokeSecret(input: { account: string; user: string }): Promise<void> {
     const { account, user } = parseInput(z.object({ account: uuid, user: uuid }), input);
     await deps.store.transaction(async (tx) => {
-      if (!(await tx.users.get(account, user))) throw notFound("access.user.notFound", "User not found.");
+      if (!(await tx.users.get(account, user))) throw userNotFound();
       if (!(await tx.secrets.delete(account, user))) throw notFound("access.secret.notFound", "The user has no secret.");
       await tx.events.append([newEvent(deps, account, "secret.deleted", user, null)]);
     });

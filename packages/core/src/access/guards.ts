@@ -15,15 +15,18 @@ export function assertWithinCaller(principal: Principal, statement: Statement): 
   }
 }
 
+export const roleNotFound = () => notFound("access.role.notFound", "Role not found.");
+export const userNotFound = () => notFound("access.user.notFound", "User not found.");
+
 export async function findRole(tx: Pick<Repositories, "roles">, principal: Principal, id: string): Promise<Role> {
   const role = await tx.roles.get(principal.account, id);
-  if (!role) throw notFound("access.role.notFound", "Role not found.");
+  if (!role) throw roleNotFound();
   return role;
 }
 
 export async function findUser(tx: Pick<Repositories, "users">, principal: Principal, id: string): Promise<User> {
   const user = await tx.users.get(principal.account, id);
-  if (!user) throw notFound("access.user.notFound", "User not found.");
+  if (!user) throw userNotFound();
   return user;
 }
 

@@ -20,26 +20,27 @@ export interface AccountRepository {
   claimBootstrap(): Promise<boolean>;
 }
 
-export interface RoleRepository {
-  insert(role: Role): Promise<void>;
-  get(account: string, id: string): Promise<Role | undefined>;
-  list(account: string): Promise<Role[]>;
-  /** False when the role no longer exists (a concurrent delete). */
-  update(role: Role): Promise<boolean>;
-  /** Returns false when no such role. Fails with CONFLICT (`access.role.inUse`) when a user holds it. */
+/**
+ * A record of one account kept whole under its id (users, roles): listed oldest first, replaced
+ * whole on update. Users and roles share this port and its one implementation in @idhub/db.
+ */
+export interface AccountRecords<R> {
+  insert(record: R): Promise<void>;
+  get(account: string, id: string): Promise<R | undefined>;
+  list(account: string): Promise<R[]>;
+  /** False when the record no longer exists (a concurrent delete). */
+  update(record: R): Promise<boolean>;
+  /** False when no such record. */
   delete(account: string, id: string): Promise<boolean>;
+}
+
+/** `delete` fails with CONFLICT (`access.role.inUse`) when a user holds the role. */
+export interface RoleRepository extends AccountRecords<Role> {
   isInUse(account: string, id: string): Promise<boolean>;
 }
 
-export interface UserRepository {
-  insert(user: User): Promise<void>;
-  get(account: string, id: string): Promise<User | undefined>;
-  list(account: string): Promise<User[]>;
-  /** False when the user no longer exists (a concurrent delete). */
-  update(user: User): Promise<boolean>;
-  /** Deletes the user and its secret; false when no such user. */
-  delete(account: string, id: string): Promise<boolean>;
-}
+/** `delete` takes the user's secret and PINs with it. */
+export type UserRepository = AccountRecords<User>;
 
 /** The user, role and account that own a secret: everything authentication needs, in one read. */
 export interface SecretOwner {

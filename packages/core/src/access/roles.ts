@@ -1,17 +1,16 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.js";
-import { conflict, notFound } from "../errors.js";
-import { newEvent } from "../events/new-event.js";
+import { conflict } from "../errors.js";
 import { assertValidRule } from "../rules/index.js";
 import { userOrRoleName, uuid } from "../shared/names.js";
 import { parseInput } from "../shared/validation/index.js";
 import { isAction, type Action } from "./actions.js";
+import { recordUseCases, writeRecord, type RecordKind } from "./account-records.js";
 import { authorize } from "./authorize.js";
-import { assertWithinCaller, findRole } from "./guards.js";
+import { assertWithinCaller, findRole, roleNotFound } from "./guards.js";
 import type { Principal } from "./principal.js";
 import { DEFAULT_ROLE_NAME, NO_RULES, type Role, type RoleRules } from "./role.js";
 import { SUPER_ADMIN_STATEMENT, type Statement } from "./statement.js";
-import { idSchema, type IdInput } from "./users.js";
 
 export interface StatementInput {
   effect: "allow" | "deny";
@@ -48,6 +47,8 @@ const createSchema = z.strictObject({
 });
 const updateSchema = createSchema.extend({ id: uuid });
 
+const ROLE: RecordKind<Role> = { event: "role", records: (repos) => repos.roles, find: findRole, notFound: roleNotFound };
+
 const toStatement = (input: z.output<typeof statementSchema>): Statement => ({
   effect: input.effect,
   actions: (input.actions ?? null) as Action[] | null,
@@ -66,6 +67,16 @@ function mergeRules(current: RoleRules, patch: z.output<typeof rulesSchema> | un
 }
 
 export const roleUseCases = (deps: CoreDeps) => ({
+  ...recordUseCases(deps, ROLE, { list: "get_user_roles", get: "get_user_role", delete: "delete_user_role" }, async (tx, principal, id) => {
+    const role = await findRole(tx, principal, id);
+    assertWithinCaller(principal, role.statement);
+    // Checked here for a clear message; the foreign key from users still guards against races.
+    if (await tx.roles.isInUse(principal.account, id)) {
+      throw conflict("access.role.inUse", "The role is held by a user and cannot be deleted.");
+    }
+    return role;
+  }),
+
   async create(principal: Principal, raw: CreateRoleInput): Promise<Role> {
     authorize(principal, "create_user_role");
     const input = parseInput(createSchema, raw);
@@ -81,22 +92,7 @@ export const roleUseCases = (deps: CoreDeps) => ({
       createdAt: now,
       updatedAt: now,
     };
-    return deps.store.transaction(async (tx) => {
-      await tx.roles.insert(role);
-      await tx.events.append([newEvent(deps, principal.account, "role.created", role.id, principal.user)]);
-      return role;
-    });
-  },
-
-  async list(principal: Principal): Promise<Role[]> {
-    authorize(principal, "get_user_roles");
-    return deps.store.read.roles.list(principal.account);
-  },
-
-  async get(principal: Principal, raw: IdInput): Promise<Role> {
-    authorize(principal, "get_user_role");
-    const { id } = parseInput(idSchema, raw);
-    return findRole(deps.store.read, principal, id);
+    return deps.store.transaction((tx) => writeRecord(deps, tx, principal, ROLE, "created", role));
   },
 
   async update(principal: Principal, raw: UpdateRoleInput): Promise<Role> {
@@ -114,25 +110,7 @@ export const roleUseCases = (deps: CoreDeps) => ({
         rules: mergeRules(current.rules, input.rules),
         updatedAt: deps.clock.now(),
       };
-      if (!(await tx.roles.update(role))) throw notFound("access.role.notFound", "Role not found.");
-      await tx.events.append([newEvent(deps, principal.account, "role.updated", role.id, principal.user)]);
-      return role;
-    });
-  },
-
-  async delete(principal: Principal, raw: IdInput): Promise<Role> {
-    authorize(principal, "delete_user_role");
-    const { id } = parseInput(idSchema, raw);
-    return deps.store.transaction(async (tx) => {
-      const role = await findRole(tx, principal, id);
-      assertWithinCaller(principal, role.statement);
-      // Checked here for a clear message; the foreign key from users still guards against races.
-      if (await tx.roles.isInUse(principal.account, id)) {
-        throw conflict("access.role.inUse", "The role is held by a user and cannot be deleted.");
-      }
-      await tx.roles.delete(principal.account, id);
-      await tx.events.append([newEvent(deps, principal.account, "role.deleted", id, principal.user)]);
-      return role;
+      return writeRecord(deps, tx, principal, ROLE, "updated", role);
     });
   },
 });

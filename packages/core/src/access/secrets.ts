@@ -7,7 +7,7 @@ import { parseInput } from "../shared/validation/index.js";
 import type { Repositories } from "../storage.js";
 import { authorize } from "./authorize.js";
 import { fingerprintOf, hashCredential, newPin, newSecret } from "./credentials.js";
-import { findManageableUser } from "./guards.js";
+import { findManageableUser, userNotFound } from "./guards.js";
 import type { Principal } from "./principal.js";
 import type { PinRecord, SecretInfo, SecretRecord } from "./secret.js";
 
@@ -152,7 +152,7 @@ export const secretUseCases = (deps: CoreDeps) => {
     async issueForAdmin(input: { account: string; user: string; validityAt?: number | null }): Promise<IssuedSecret> {
       const { account, user } = parseInput(z.object({ account: uuid, user: uuid }), input);
       return deps.store.transaction(async (tx) => {
-        if (!(await tx.users.get(account, user))) throw notFound("access.user.notFound", "User not found.");
+        if (!(await tx.users.get(account, user))) throw userNotFound();
         return issueSecret(deps, tx, account, user, input.validityAt ?? null, null);
       });
     },

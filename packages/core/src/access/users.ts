@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.js";
-import { conflict, notFound } from "../errors.js";
-import { newEvent } from "../events/new-event.js";
+import { conflict } from "../errors.js";
 import { description, type JsonObject } from "../shared/json.js";
 import { userOrRoleName, uuid } from "../shared/names.js";
 import { parseInput } from "../shared/validation/index.js";
+import { recordUseCases, writeRecord, type RecordKind } from "./account-records.js";
 import { authorize } from "./authorize.js";
-import { assertWithinCaller, findManageableUser, findRole, findUser } from "./guards.js";
+import { assertWithinCaller, findManageableUser, findRole, findUser, userNotFound } from "./guards.js";
 import type { Principal } from "./principal.js";
 import type { User } from "./user.js";
 
@@ -22,9 +22,6 @@ export interface UpdateUserInput {
   name?: string | null | undefined;
   description?: JsonObject | null | undefined;
 }
-export interface IdInput {
-  id: string;
-}
 
 const createSchema = z.strictObject({
   role: uuid,
@@ -37,9 +34,17 @@ const updateSchema = z.strictObject({
   name: userOrRoleName.nullable().optional(),
   description: description.optional(),
 });
-export const idSchema = z.strictObject({ id: uuid });
+
+const USER: RecordKind<User> = { event: "user", records: (repos) => repos.users, find: findUser, notFound: userNotFound };
 
 export const userUseCases = (deps: CoreDeps) => ({
+  ...recordUseCases(deps, USER, { list: "get_users", get: "get_user", delete: "delete_user" }, async (tx, principal, id) => {
+    const user = await findManageableUser(tx, principal, id);
+    // Deleting oneself would lock the caller out mid-request; another user must do it.
+    if (user.id === principal.user) throw conflict("access.user.isCaller", "A user cannot delete itself.");
+    return user;
+  }),
+
   async create(principal: Principal, raw: CreateUserInput): Promise<User> {
     authorize(principal, "create_user");
     const input = parseInput(createSchema, raw);
@@ -55,21 +60,8 @@ export const userUseCases = (deps: CoreDeps) => ({
         createdAt: now,
         updatedAt: now,
       };
-      await tx.users.insert(user);
-      await tx.events.append([newEvent(deps, principal.account, "user.created", user.id, principal.user)]);
-      return user;
+      return writeRecord(deps, tx, principal, USER, "created", user);
     });
-  },
-
-  async list(principal: Principal): Promise<User[]> {
-    authorize(principal, "get_users");
-    return deps.store.read.users.list(principal.account);
-  },
-
-  async get(principal: Principal, raw: IdInput): Promise<User> {
-    authorize(principal, "get_user");
-    const { id } = parseInput(idSchema, raw);
-    return findUser(deps.store.read, principal, id);
   },
 
   async update(principal: Principal, raw: UpdateUserInput): Promise<User> {
@@ -85,22 +77,7 @@ export const userUseCases = (deps: CoreDeps) => ({
         description: input.description !== undefined ? input.description : current.description,
         updatedAt: deps.clock.now(),
       };
-      if (!(await tx.users.update(user))) throw notFound("access.user.notFound", "User not found.");
-      await tx.events.append([newEvent(deps, principal.account, "user.updated", user.id, principal.user)]);
-      return user;
-    });
-  },
-
-  async delete(principal: Principal, raw: IdInput): Promise<User> {
-    authorize(principal, "delete_user");
-    const { id } = parseInput(idSchema, raw);
-    return deps.store.transaction(async (tx) => {
-      const user = await findManageableUser(tx, principal, id);
-      // Deleting oneself would lock the caller out mid-request; another user must do it.
-      if (user.id === principal.user) throw conflict("access.user.isCaller", "A user cannot delete itself.");
-      await tx.users.delete(principal.account, id);
-      await tx.events.append([newEvent(deps, principal.account, "user.deleted", id, principal.user)]);
-      return user;
+      return writeRecord(deps, tx, principal, USER, "updated", user);
     });
   },
 });

@@ -11,5 +11,5 @@ export function newEvent(
   actor: string | null,
   data: JsonValue = null,
 ): NewEvent {
-  return { id: deps.ids.uuid(), account, type, subject, actor, at: deps.clock.now(), data };
+  return { id: deps.ids.orderedUuid(), account, type, subject, actor, at: deps.clock.now(), data };
 }

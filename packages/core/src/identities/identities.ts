@@ -93,7 +93,7 @@ export const identityUseCases = (deps: CoreDeps) => {
           throw invalid("identity.alreadyExists", "Identity already exists.", { names: records.map((r) => r.name) });
         }
         const limit = quotaOf(deps.config, "identitiesPerTwin");
-        withinQuota("identitiesPerTwin", await tx.identities.countOnTwin(twin.id, limit + 1), limit);
+        withinQuota("identitiesPerTwin", await tx.identities.countOnTwin(twin.id), limit);
         const created = records.filter((r) => inserted.has(r.name));
         await tx.events.append(
           created.map((identity) => newEvent(deps, identity.owner, "identity.created", subject(identity), principal.user, eventData(identity))),

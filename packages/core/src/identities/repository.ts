@@ -51,8 +51,8 @@ export interface IdentityRepository {
   delete(key: IdentityKey, expectedVersion?: number): Promise<TwinIdentity | undefined>;
   /** All of one owner's identities on a twin, by name. */
   listOwned(twin: string, owner: string): Promise<TwinIdentity[]>;
-  /** How many identities (of every account) a twin carries, counting at most `atMost` (quota checks). */
-  countOnTwin(twin: string, atMost: number): Promise<number>;
+  /** How many identities (of every account) a twin carries (quota checks; kept by the database, one read). */
+  countOnTwin(twin: string): Promise<number>;
   /** Other accounts' public (visibility not null), valid identities on a twin, by owner and name. */
   listForeign(query: ForeignIdentityQuery): Promise<TwinIdentity[]>;
   /**

@@ -45,8 +45,8 @@ export interface IdentityMetadataUpsert {
 }
 
 export interface IdentityMetadataRepository {
-  /** How many records the owner holds, counting at most `atMost` (quota checks). */
-  countOwned(owner: string, atMost: number): Promise<number>;
+  /** How many records the owner holds (quota checks; kept by the database, one read). */
+  countOwned(owner: string): Promise<number>;
   /**
    * Creates or replaces the value in one statement (INSERT … ON CONFLICT DO UPDATE on the unique
    * (owner, reference, has key, key) index): concurrent first upserts end in one row.

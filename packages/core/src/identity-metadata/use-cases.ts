@@ -79,7 +79,7 @@ export const identityMetadataUseCases = (deps: CoreDeps) => ({
       if (stored.version === 1) {
         // A new record: count (only then — updates cannot pass the quota).
         const limit = quotaOf(deps.config, "metadataRecords");
-        withinQuota("metadataRecords", await tx.identityMetadata.countOwned(principal.account, limit + 1), limit);
+        withinQuota("metadataRecords", await tx.identityMetadata.countOwned(principal.account), limit);
       }
       await tx.events.append([
         newEvent(deps, principal.account, "identityMetadata.upserted", stored.id, principal.user, {

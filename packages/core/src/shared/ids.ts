@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { v7 } from "uuid";
 import type { Ids } from "./ports.js";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -30,4 +31,4 @@ function enmeshedId(prefix: string): string {
 }
 
 /** The production id source: the one place core draws ids from node:crypto. */
-export const systemIds: Ids = { uuid: () => randomUUID(), enmeshedId };
+export const systemIds: Ids = { uuid: () => randomUUID(), orderedUuid: () => v7(), enmeshedId };

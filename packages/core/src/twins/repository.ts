@@ -24,6 +24,6 @@ export interface TwinRepository {
   update(twin: Twin): Promise<boolean>;
   /** The owner's twins ordered by (createdAt, id), after `after`, at most `limit`. */
   listOwned(query: TwinListQuery): Promise<Twin[]>;
-  /** How many twins the owner has, counting at most `atMost` (quota checks; see shared/quotas.ts). */
-  countOwned(owner: string, atMost: number): Promise<number>;
+  /** How many twins the owner has (quota checks, see shared/quotas.ts; kept by the database, one read). */
+  countOwned(owner: string): Promise<number>;
 }

@@ -9,7 +9,6 @@ import { uuid, version } from "../shared/names.js";
 import { quotaOf, withinQuota } from "../shared/quotas.js";
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, pageOf } from "../shared/pagination.js";
 import { parseInput } from "../shared/validation/index.js";
-import type { Repositories } from "../storage.js";
 import { assertVersion, findTwin } from "./guards.js";
 import type { TwinListPosition } from "./repository.js";
 import { assertTwinAccessible, canAccessTwin } from "./rule-context.js";
@@ -63,18 +62,29 @@ export const listTwinsSchema = z.strictObject({
 
 const notOwner = () => forbidden("twin.notOwner", "Only the twin's owner may change it.");
 
-/** The twin an update or termination acts on: reachable by the role, owned by the caller, at the expected version. */
-async function findTwinToChange(
-  tx: Repositories,
+/**
+ * Update and terminate: in one transaction, the twin reachable by the role, owned by the caller, at
+ * the expected version; `change` checks its status and returns the changed fields; the result is
+ * stored as the next version and its event appended.
+ */
+async function changeTwin(
+  deps: CoreDeps,
   principal: Principal,
   input: { id: string; expectedVersion?: number | undefined },
-  now: number,
+  event: "twin.updated" | "twin.terminated",
+  change: (current: Twin, now: number) => Partial<Twin>,
 ): Promise<Twin> {
-  const twin = await findTwin(tx, input.id, true);
-  assertTwinAccessible(principal, twin, now);
-  if (twin.owner !== principal.account) throw notOwner();
-  assertVersion(twin, input.expectedVersion);
-  return twin;
+  return deps.store.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const current = await findTwin(tx, input.id, true);
+    assertTwinAccessible(principal, current, now);
+    if (current.owner !== principal.account) throw notOwner();
+    assertVersion(current, input.expectedVersion);
+    const twin: Twin = { ...current, ...change(current, now), updatedAt: now, version: current.version + 1 };
+    if (!(await tx.twins.update(twin))) throw notFound("twin.notFound", "Twin not found.");
+    await tx.events.append([newEvent(deps, twin.owner, event, twin.id, principal.user, { version: twin.version })]);
+    return twin;
+  });
 }
 
 export const twinUseCases = (deps: CoreDeps) => ({
@@ -97,7 +107,7 @@ export const twinUseCases = (deps: CoreDeps) => ({
     return deps.store.transaction(async (tx) => {
       await tx.twins.insert(twin);
       const limit = quotaOf(deps.config, "twins");
-      withinQuota("twins", await tx.twins.countOwned(twin.owner, limit + 1), limit);
+      withinQuota("twins", await tx.twins.countOwned(twin.owner), limit);
       await tx.events.append([newEvent(deps, twin.owner, "twin.created", twin.id, principal.user, { version: twin.version })]);
       return twin;
     });
@@ -115,40 +125,18 @@ export const twinUseCases = (deps: CoreDeps) => ({
   async update(principal: Principal, raw: UpdateTwinInput): Promise<Twin> {
     authorize(principal, "update_twin");
     const input = parseInput(updateTwinSchema, raw);
-    return deps.store.transaction(async (tx) => {
-      const now = deps.clock.now();
-      const current = await findTwinToChange(tx, principal, input, now);
+    return changeTwin(deps, principal, input, "twin.updated", (current) => {
       if (current.status !== "alive") throw conflict("twin.terminated", "Twin is terminated: its description cannot change.");
-      const twin: Twin = {
-        ...current,
-        description: input.description !== undefined ? input.description : current.description,
-        updatedAt: now,
-        version: current.version + 1,
-      };
-      if (!(await tx.twins.update(twin))) throw notFound("twin.notFound", "Twin not found.");
-      await tx.events.append([newEvent(deps, twin.owner, "twin.updated", twin.id, principal.user, { version: twin.version })]);
-      return twin;
+      return input.description !== undefined ? { description: input.description } : {};
     });
   },
 
   async terminate(principal: Principal, raw: TerminateTwinInput): Promise<Twin> {
     authorize(principal, "terminate_twin");
     const input = parseInput(terminateTwinSchema, raw);
-    return deps.store.transaction(async (tx) => {
-      const now = deps.clock.now();
-      const current = await findTwinToChange(tx, principal, input, now);
+    return changeTwin(deps, principal, input, "twin.terminated", (current, now) => {
       if (current.status === "terminated") throw invalid("twin.alreadyTerminated", "Twin already terminated.");
-      const twin: Twin = {
-        ...current,
-        status: "terminated",
-        terminatedAt: now,
-        terminatedBy: principal.account,
-        updatedAt: now,
-        version: current.version + 1,
-      };
-      if (!(await tx.twins.update(twin))) throw notFound("twin.notFound", "Twin not found.");
-      await tx.events.append([newEvent(deps, twin.owner, "twin.terminated", twin.id, principal.user, { version: twin.version })]);
-      return twin;
+      return { status: "terminated", terminatedAt: now, terminatedBy: principal.account };
     });
   },
 

@@ -45,9 +45,9 @@ function harness() {
         rows.set(k(row.owner, row.reference, row.key), next);
         return { id: next.id, version: next.version, createdAt: next.createdAt };
       },
-      countOwned: async (owner: string, atMost: number) => {
+      countOwned: async (owner: string) => {
         calls.push("countOwned");
-        return Math.min(atMost, [...rows.values()].filter((r) => r.owner === owner).length);
+        return [...rows.values()].filter((r) => r.owner === owner).length;
       },
       get: async (owner: string, reference: string, key: string | undefined) => rows.get(k(owner, reference, key)),
       delete: async (owner: string, reference: string, key: string | undefined) => {
@@ -74,7 +74,7 @@ function harness() {
     ping: async () => true,
   };
   const clock = { now: () => 1_000 };
-  const { core } = createTestCore(store, { clock, ids: { ...systemIds, uuid: () => "u" } });
+  const { core } = createTestCore(store, { clock, ids: { ...systemIds, uuid: () => "u", orderedUuid: () => "u" } });
   const principal: Principal = {
     account: "acc",
     address: OWN,

@@ -51,9 +51,9 @@ function repositories(state: State, calls: CallLog): Repositories {
       state.twins.set(twin.id, { ...clone(twin), owner: current.owner, creator: current.creator, createdAt: current.createdAt });
       return true;
     },
-    async countOwned(owner, atMost) {
+    async countOwned(owner) {
       calls.push("twins.countOwned");
-      return Math.min(atMost, [...state.twins.values()].filter((t) => t.owner === owner).length);
+      return [...state.twins.values()].filter((t) => t.owner === owner).length;
     },
     async listOwned({ owner, status, after, limit }) {
       calls.push("twins.listOwned");
@@ -67,9 +67,9 @@ function repositories(state: State, calls: CallLog): Repositories {
   };
   const valid = (i: TwinIdentity, now: number) => i.validityAt === null || i.validityAt > now;
   const identities: IdentityRepository = {
-    async countOnTwin(twin, atMost) {
+    async countOnTwin(twin) {
       calls.push("identities.countOnTwin");
-      return Math.min(atMost, [...state.identities.values()].filter((i) => i.twin === twin).length);
+      return [...state.identities.values()].filter((i) => i.twin === twin).length;
     },
     async insertMissing(rows) {
       calls.push("identities.insertMissing");

@@ -1,7 +1,7 @@
 import type { IdentityKey, IdentityRepository, JsonObject, ResolveCandidate, ResolveQuery, Twin, TwinIdentity } from "@idhub/core";
 import type { CompiledQuery, Kysely, Selectable } from "kysely";
 import type { DB, IdentitiesTable, SqlDialect } from "../schema.js";
-import { countAtMost } from "./count.js";
+import { usageOf } from "./usage.js";
 
 export const toIdentity = (row: Selectable<IdentitiesTable>): TwinIdentity => ({
   twin: row.twin,
@@ -73,7 +73,7 @@ export function identityRepository(db: Kysely<DB>): IdentityRepository {
       return row && toIdentity(row);
     },
 
-    countOnTwin: (twin, atMost) => countAtMost(db, db.selectFrom("identities").select("name").where("twin", "=", twin), atMost),
+    countOnTwin: (twin) => usageOf(db, "identitiesPerTwin", twin),
 
     async listOwned(twin, owner) {
       const rows = await db

@@ -1,7 +1,7 @@
 import type { IdentityMetadataRecord, IdentityMetadataRepository, JsonValue } from "@idhub/core";
 import { CompiledQuery, sql, type Kysely, type Selectable } from "kysely";
 import type { DB, IdentityMetadataTable, SqlDialect } from "../schema.js";
-import { countAtMost } from "./count.js";
+import { usageOf } from "./usage.js";
 
 const toRecord = (row: Selectable<IdentityMetadataTable>): IdentityMetadataRecord => ({
   id: row.id,
@@ -40,7 +40,7 @@ export function identityMetadataRepository(db: Kysely<DB>, dialect: SqlDialect):
   };
 
   return {
-    countOwned: (owner, atMost) => countAtMost(db, db.selectFrom("identity_metadata").select("id").where("owner", "=", owner), atMost),
+    countOwned: (owner) => usageOf(db, "metadataRecords", owner),
 
     async upsert(row, expectedVersion) {
       const k = keyColumns(row.key);

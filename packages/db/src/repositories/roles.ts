@@ -1,6 +1,7 @@
 import { conflict, type Action, type Role, type RoleRepository } from "@idhub/core";
 import type { Kysely, Selectable } from "kysely";
 import type { DB, RolesTable } from "../schema.js";
+import { accountRecords } from "./account-records.js";
 import { isForeignKeyViolation } from "./errors.js";
 
 export const toRole = (row: Selectable<RolesTable>): Role => ({
@@ -30,46 +31,13 @@ const toRow = (role: Role): RolesTable => ({
 });
 
 export function roleRepository(db: Kysely<DB>): RoleRepository {
+  const records = accountRecords(db, "roles", toRole, toRow);
   return {
-    async insert(role) {
-      await db.insertInto("roles").values(toRow(role)).execute();
-    },
-
-    async get(account, id) {
-      const row = await db
-        .selectFrom("roles")
-        .selectAll()
-        .where("account", "=", account)
-        .where("id", "=", id)
-        .executeTakeFirst();
-      return row && toRole(row);
-    },
-
-    async list(account) {
-      const rows = await db
-        .selectFrom("roles")
-        .selectAll()
-        .where("account", "=", account)
-        .orderBy("created_at")
-        .orderBy("id")
-        .execute();
-      return rows.map(toRole);
-    },
-
-    async update(role) {
-      const { id, account, created_at: _created, ...changes } = toRow(role);
-      const result = await db.updateTable("roles").set(changes).where("account", "=", account).where("id", "=", id).executeTakeFirst();
-      return result.numUpdatedRows > 0n;
-    },
+    ...records,
 
     async delete(account, id) {
       try {
-        const result = await db
-          .deleteFrom("roles")
-          .where("account", "=", account)
-          .where("id", "=", id)
-          .executeTakeFirst();
-        return result.numDeletedRows > 0n;
+        return await records.delete(account, id);
       } catch (error) {
         // users.role is ON DELETE RESTRICT: a user assigned the role after the caller's isInUse
         // check (a race) still stops the delete, and it means the same thing.

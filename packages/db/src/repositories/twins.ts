@@ -1,7 +1,7 @@
 import type { JsonObject, Twin, TwinRepository } from "@idhub/core";
 import type { Kysely, Selectable } from "kysely";
 import type { DB, SqlDialect, TwinsTable } from "../schema.js";
-import { countAtMost } from "./count.js";
+import { usageOf } from "./usage.js";
 
 export const toTwin = (row: Selectable<TwinsTable>): Twin => ({
   id: row.id,
@@ -32,7 +32,7 @@ const toRow = (twin: Twin): TwinsTable => ({
 export function twinRepository(db: Kysely<DB>, dialect: SqlDialect): TwinRepository {
   const byId = (id: string) => db.selectFrom("twins").selectAll().where("id", "=", id);
   return {
-    countOwned: (owner, atMost) => countAtMost(db, db.selectFrom("twins").select("id").where("owner", "=", owner), atMost),
+    countOwned: (owner) => usageOf(db, "twins", owner),
 
     async insert(twin) {
       await db.insertInto("twins").values(toRow(twin)).execute();
