@@ -5,7 +5,7 @@ import type { CoreDeps } from "../deps.js";
 import { uuid } from "../shared/names.js";
 import { invalid } from "../errors.js";
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE } from "../shared/pagination.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import { canAccessTwin } from "../twins/index.js";
 import type { Twin } from "../twins/index.js";
 import { identityName } from "./identity.js";
@@ -18,16 +18,6 @@ import { isVisible } from "./visibility.js";
  */
 export type ResolveContext = "personal" | "system" | string | string[];
 
-export interface ResolveInput {
-  name: string;
-  context?: ResolveContext | undefined;
-  /** Also return the twins themselves, only those the caller's role may reach (default false). */
-  details?: boolean | undefined;
-  /** Opaque, from a previous page's `nextCursor`. */
-  cursor?: string | null | undefined;
-  /** Twins per page: 1–100, default 50. */
-  limit?: number | undefined;
-}
 export interface ResolveResult {
   /** Ids of the twins carrying a visible, valid identity with that name; sorted, no duplicates (this page). */
   twins: string[];
@@ -44,10 +34,14 @@ export const resolveSchema = z.strictObject({
   context: z
     .union([z.literal("personal"), z.literal("system"), uuid, z.array(uuid).min(1).max(MAX_RESOLVE_ACCOUNTS)])
     .optional(),
+  /** Also return the twins themselves, only those the caller's role may reach (default false). */
   details: z.boolean().optional(),
+  /** Opaque, from a previous page's `nextCursor`. */
   cursor: z.string().max(200).nullable().optional(),
+  /** Twins per page: 1–100, default 50. */
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
+export type ResolveInput = InputOf<typeof resolveSchema>;
 
 /** Candidate rows read per query: a page reads chunks until it has `limit + 1` distinct visible twins. */
 const CHUNK = 200;
