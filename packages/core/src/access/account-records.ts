@@ -3,7 +3,7 @@ import type { CoreDeps } from "../deps.js";
 import type { DomainError } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import type { Repositories } from "../storage.js";
 import type { Action } from "./actions.js";
 import { authorize } from "./authorize.js";
@@ -16,9 +16,7 @@ import type { AccountRecords } from "./repositories.js";
 // users.ts and roles.ts.
 
 const idSchema = z.strictObject({ id: uuid });
-export interface IdInput {
-  id: string;
-}
+export type IdInput = InputOf<typeof idSchema>;
 
 export interface RecordKind<R extends { id: string }> {
   /** The event types' prefix. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.js";
 import { newEvent } from "../events/new-event.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import type { Repositories } from "../storage.js";
 import type { Account } from "./account.js";
 import { deriveAddress } from "./address.js";
@@ -10,10 +10,6 @@ import { issueSecret } from "./secrets.js";
 import { NO_RULES, SUPER_ADMIN_NAME, type Role } from "./role.js";
 import { SUPER_ADMIN_STATEMENT } from "./statement.js";
 import type { User } from "./user.js";
-
-export interface CreateAccountInput {
-  name: string;
-}
 
 export interface CreatedAccount {
   account: Account;
@@ -24,6 +20,7 @@ export interface CreatedAccount {
 }
 
 const schema = z.object({ name: z.string().trim().min(1).max(200) });
+export type CreateAccountInput = InputOf<typeof schema>;
 
 /**
  * Creates an account (a tenant and an enmeshed-style identity) with its key pair, a Super Admin

@@ -3,33 +3,14 @@ import type { CoreDeps } from "../deps.js";
 import { conflict } from "../errors.js";
 import { assertValidRule } from "../rules/index.js";
 import { userOrRoleName, uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validation/index.js";
-import { isAction, type Action } from "./actions.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
+import { isAction } from "./actions.js";
 import { recordUseCases, writeRecord, type RecordKind } from "./account-records.js";
 import { authorize } from "./authorize.js";
 import { assertWithinCaller, findRole, roleNotFound } from "./guards.js";
 import type { Principal } from "./principal.js";
 import { DEFAULT_ROLE_NAME, NO_RULES, type Role, type RoleRules } from "./role.js";
 import { SUPER_ADMIN_STATEMENT, type Statement } from "./statement.js";
-
-export interface StatementInput {
-  effect: "allow" | "deny";
-  actions?: string[] | null | undefined;
-}
-export interface RulesInput {
-  twinRule?: string | null | undefined;
-  entryRule?: string | null | undefined;
-  identityRule?: string | null | undefined;
-}
-export interface CreateRoleInput {
-  name?: string | undefined;
-  statement?: StatementInput | undefined;
-  rules?: RulesInput | undefined;
-}
-/** Merge patch: absent fields (and absent rule keys) are unchanged. */
-export interface UpdateRoleInput extends CreateRoleInput {
-  id: string;
-}
 
 const statementSchema = z.strictObject({
   effect: z.enum(["allow", "deny"]),
@@ -45,17 +26,25 @@ const createSchema = z.strictObject({
   statement: statementSchema.optional(),
   rules: rulesSchema.optional(),
 });
+/** Merge patch: absent fields (and absent rule keys) are unchanged. */
 const updateSchema = createSchema.extend({ id: uuid });
+
+// What callers pass (z.input): `actions` are any strings until parsed; parsing (InputOf) narrows
+// them to `Action`s.
+export type StatementInput = z.input<typeof statementSchema>;
+export type RulesInput = z.input<typeof rulesSchema>;
+export type CreateRoleInput = z.input<typeof createSchema>;
+export type UpdateRoleInput = z.input<typeof updateSchema>;
 
 const ROLE: RecordKind<Role> = { event: "role", records: (repos) => repos.roles, find: findRole, notFound: roleNotFound };
 
-const toStatement = (input: z.output<typeof statementSchema>): Statement => ({
+const toStatement = (input: InputOf<typeof statementSchema>): Statement => ({
   effect: input.effect,
-  actions: (input.actions ?? null) as Action[] | null,
+  actions: input.actions ?? null,
 });
 
 /** Applies a rules patch after checking that every new rule parses. */
-function mergeRules(current: RoleRules, patch: z.output<typeof rulesSchema> | undefined): RoleRules {
+function mergeRules(current: RoleRules, patch: InputOf<typeof rulesSchema> | undefined): RoleRules {
   const next = { ...current };
   for (const key of ["twinRule", "entryRule", "identityRule"] as const) {
     const value = patch?.[key];

@@ -3,7 +3,7 @@ import type { CoreDeps } from "../deps.js";
 import { conflict, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
 import { epochMs, uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import type { Repositories } from "../storage.js";
 import { authorize } from "./authorize.js";
 import { fingerprintOf, hashCredential, newPin, newSecret } from "./credentials.js";
@@ -13,16 +13,6 @@ import type { PinRecord, SecretInfo, SecretRecord } from "./secret.js";
 
 export const PIN_LIFETIME_MS = 10 * 60 * 1000;
 
-export interface UserRefInput {
-  user: string;
-}
-export interface CreatePinInput extends UserRefInput {
-  /** Expiry of the secret the PIN will be exchanged for; null or absent = never expires. */
-  validityAt?: number | null | undefined;
-}
-export interface UpdateSecretInput extends UserRefInput {
-  validityAt: number | null;
-}
 export interface RedeemPinInput {
   account: string;
   pin: string;
@@ -34,8 +24,15 @@ export interface IssuedSecret extends Omit<SecretInfo, "fingerprint"> {
 }
 
 const userRef = z.strictObject({ user: uuid });
-const createPinSchema = userRef.extend({ validityAt: epochMs.nullable().optional() });
+const createPinSchema = userRef.extend({
+  /** Expiry of the secret the PIN will be exchanged for; null or absent = never expires. */
+  validityAt: epochMs.nullable().optional(),
+});
 const updateSchema = userRef.extend({ validityAt: epochMs.nullable() });
+
+export type UserRefInput = InputOf<typeof userRef>;
+export type CreatePinInput = InputOf<typeof createPinSchema>;
+export type UpdateSecretInput = InputOf<typeof updateSchema>;
 
 const info = ({ hash: _hash, ...rest }: SecretRecord): SecretInfo => rest;
 

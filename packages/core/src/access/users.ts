@@ -1,39 +1,30 @@
 import { z } from "zod";
 import type { CoreDeps } from "../deps.js";
 import { conflict } from "../errors.js";
-import { description, type JsonObject } from "../shared/json.js";
+import { description } from "../shared/json.js";
 import { userOrRoleName, uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import { recordUseCases, writeRecord, type RecordKind } from "./account-records.js";
 import { authorize } from "./authorize.js";
 import { assertWithinCaller, findManageableUser, findRole, findUser, userNotFound } from "./guards.js";
 import type { Principal } from "./principal.js";
 import type { User } from "./user.js";
 
-export interface CreateUserInput {
-  role: string;
-  name?: string | null | undefined;
-  description?: JsonObject | null | undefined;
-}
-/** Merge patch: an absent field is unchanged, a present one (null included) replaces. */
-export interface UpdateUserInput {
-  id: string;
-  role?: string | undefined;
-  name?: string | null | undefined;
-  description?: JsonObject | null | undefined;
-}
-
 const createSchema = z.strictObject({
   role: uuid,
   name: userOrRoleName.nullable().optional(),
   description: description.optional(),
 });
+/** Merge patch: an absent field is unchanged, a present one (null included) replaces. */
 const updateSchema = z.strictObject({
   id: uuid,
   role: uuid.optional(),
   name: userOrRoleName.nullable().optional(),
   description: description.optional(),
 });
+
+export type CreateUserInput = InputOf<typeof createSchema>;
+export type UpdateUserInput = InputOf<typeof updateSchema>;
 
 const USER: RecordKind<User> = { event: "user", records: (repos) => repos.users, find: findUser, notFound: userNotFound };
 

@@ -3,7 +3,7 @@ import { authorize } from "../access/kernel.js";
 import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import { canAccessTwin } from "../twins/index.js";
 import type { Twin } from "../twins/index.js";
 import { identityName } from "./identity.js";
@@ -15,12 +15,6 @@ import { isVisible } from "./visibility.js";
  */
 export type ResolveContext = "personal" | "system" | string | string[];
 
-export interface ResolveInput {
-  name: string;
-  context?: ResolveContext | undefined;
-  /** Also return the twins themselves, only those the caller's role may reach (default false). */
-  details?: boolean | undefined;
-}
 export interface ResolveResult {
   /** Ids of the twins carrying a visible, valid identity with that name; sorted, no duplicates. */
   twins: string[];
@@ -35,8 +29,10 @@ export const resolveSchema = z.strictObject({
   context: z
     .union([z.literal("personal"), z.literal("system"), uuid, z.array(uuid).min(1).max(MAX_RESOLVE_ACCOUNTS)])
     .optional(),
+  /** Also return the twins themselves, only those the caller's role may reach (default false). */
   details: z.boolean().optional(),
 });
+export type ResolveInput = InputOf<typeof resolveSchema>;
 
 /**
  * Name → twins. The storage answers from an index on the name with the owner, expiry and

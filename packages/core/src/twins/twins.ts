@@ -4,50 +4,29 @@ import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { conflict, forbidden, invalid, notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
-import { description, type JsonObject } from "../shared/json.js";
+import { description } from "../shared/json.js";
 import { uuid, version } from "../shared/names.js";
 import { quotaOf, withinQuota } from "../shared/quotas.js";
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, pageOf } from "../shared/pagination.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import { assertVersion, findTwin } from "./guards.js";
 import type { TwinListPosition } from "./repository.js";
 import { assertTwinAccessible, canAccessTwin } from "./rule-context.js";
-import { TWIN_STATUSES, type Twin, type TwinStatus } from "./twin.js";
+import { TWIN_STATUSES, type Twin } from "./twin.js";
 
-export interface CreateTwinInput {
-  description?: JsonObject | null | undefined;
-}
-export interface GetTwinInput {
-  id: string;
-  /** Default true; false answers NOT_FOUND for a terminated twin. */
-  showTerminated?: boolean | undefined;
-}
-/** Merge patch: an absent description is unchanged; a present one (null included) replaces it. */
-export interface UpdateTwinInput {
-  id: string;
-  description?: JsonObject | null | undefined;
-  expectedVersion?: number | undefined;
-}
-export interface TerminateTwinInput {
-  id: string;
-  expectedVersion?: number | undefined;
-}
-export interface ListTwinsInput {
-  status?: TwinStatus | undefined;
-  /** Opaque, from a previous page's `nextCursor`. */
-  cursor?: string | null | undefined;
-  /** 1–100, default 50. */
-  limit?: number | undefined;
-}
 export interface TwinPage {
   items: Twin[];
   /** Null on the last page. */
   nextCursor: string | null;
 }
 
-
 export const createTwinSchema = z.strictObject({ description: description.optional() });
-export const getTwinSchema = z.strictObject({ id: uuid, showTerminated: z.boolean().optional() });
+export const getTwinSchema = z.strictObject({
+  id: uuid,
+  /** Default true; false answers NOT_FOUND for a terminated twin. */
+  showTerminated: z.boolean().optional(),
+});
+/** Merge patch: an absent description is unchanged; a present one (null included) replaces it. */
 export const updateTwinSchema = z.strictObject({
   id: uuid,
   description: description.optional(),
@@ -56,9 +35,17 @@ export const updateTwinSchema = z.strictObject({
 export const terminateTwinSchema = z.strictObject({ id: uuid, expectedVersion: version.optional() });
 export const listTwinsSchema = z.strictObject({
   status: z.enum(TWIN_STATUSES).optional(),
+  /** Opaque, from a previous page's `nextCursor`. */
   cursor: z.string().max(200).nullable().optional(),
+  /** 1–100, default 50. */
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
 });
+
+export type CreateTwinInput = InputOf<typeof createTwinSchema>;
+export type GetTwinInput = InputOf<typeof getTwinSchema>;
+export type UpdateTwinInput = InputOf<typeof updateTwinSchema>;
+export type TerminateTwinInput = InputOf<typeof terminateTwinSchema>;
+export type ListTwinsInput = InputOf<typeof listTwinsSchema>;
 
 const notOwner = () => forbidden("twin.notOwner", "Only the twin's owner may change it.");
 

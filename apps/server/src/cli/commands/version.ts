@@ -1,8 +1,18 @@
 import { readFileSync } from "node:fs";
 import { defineCommand } from "../command.js";
 
-// src/cli/commands/ and dist/cli/commands/ both sit three levels below the package.
-const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+// This file runs from src/cli/commands/, dist/cli/commands/ and the one-file bundle dist/idhub.js:
+// the package's own package.json is the nearest one above it.
+function ownPackage(): { version: string } {
+  for (let dir = new URL(".", import.meta.url); ; dir = new URL("..", dir)) {
+    try {
+      return JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { version: string };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || dir.pathname === "/") throw error;
+    }
+  }
+}
+const pkg = ownPackage();
 
 export const version = defineCommand({
   name: "version",

@@ -1,15 +1,17 @@
 import { z } from "@hono/zod-openapi";
-import { IDENTITY_NAME, type CreateIdentitiesResult, type IdentityList, type TwinIdentity } from "@idhub/core";
+import { IDENTITY_NAME, IDENTITY_NAME_MESSAGE, type CreateIdentitiesResult, type IdentityList, type TwinIdentity } from "@idhub/core";
 import { route } from "../../http/route-table.js";
 import { millis, queryBoolean, seconds, secondsOrNull, timestamp, uuidString as uuid } from "../wire.js";
 import { twinParams } from "./twins.js";
 
-// The path parameter is documented here with core's IDENTITY_NAME; core validates the name again
-// (parseInput) with the same pattern and message. It cannot simply be core's zod schema: a schema
-// created before @hono/zod-openapi is loaded has no `.openapi()`, and the load order is not ours.
+// The name's pattern and message are declared once, in core (IDENTITY_NAME, IDENTITY_NAME_MESSAGE);
+// this is the wire schema built from them, so the 400 for a malformed path names the parameter
+// (`identity: …`) and the document publishes the pattern. It cannot be core's `identityName` itself:
+// a schema created before @hono/zod-openapi is loaded has no `.openapi()` (core may load first; the
+// load order is not ours — calling it crashed the server at start).
 export const identityName = z
   .string()
-  .regex(IDENTITY_NAME, "must match ^[A-Za-z_][0-9A-Za-z_]{0,7}#[0-9A-Za-z_=+-]{1,128}$")
+  .regex(IDENTITY_NAME, IDENTITY_NAME_MESSAGE)
   .openapi({ description: "Identity name, percent-encoded in the path (`#` as %23).", example: "RFID#ae144bdc" });
 
 const identityParams = twinParams.extend({ identity: identityName });

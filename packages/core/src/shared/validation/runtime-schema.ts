@@ -60,19 +60,28 @@ const anchored = Object.assign((pattern: string, flags: string) => new RegExp(`^
 
 const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
 const ajvErrors = ((ajvErrorsModule as unknown as { default?: unknown }).default ?? ajvErrorsModule) as typeof ajvErrorsModule;
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: false, code: { regExp: anchored } });
-(ajvErrors as unknown as (ajv: InstanceType<typeof Ajv>) => void)(ajv);
+// Created, and each schema compiled, on first use rather than at module load: ajv's code generation
+// for the ~dozen Connector schemas (and ajv-errors' meta-schema) cost ~0.1 s of every cold start,
+// for requests most processes never serve (bench/README.md, "Cold start").
+let ajv: InstanceType<typeof Ajv> | undefined;
+function sharedAjv(): InstanceType<typeof Ajv> {
+  if (ajv) return ajv;
+  ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: false, code: { regExp: anchored } });
+  (ajvErrors as unknown as (ajv: InstanceType<typeof Ajv>) => void)(ajv);
+  return ajv;
+}
 
 const messageOf = (error: { instancePath: string; message?: string | undefined }) =>
   `${error.instancePath.replace(/^\//, "")} ${error.message ?? ""}`.replaceAll('"', "").trim();
 
-/** Compiles a request schema (at module load: validation on the request path is one call). */
+/** A request schema, compiled once on its first parse (then validation is one call). */
 export function runtimeSchema<const S extends ObjectSchema>(schema: S): RuntimeSchema<FromSchema<S>> {
-  const validate = ajv.compile(schema);
+  let validate: ReturnType<InstanceType<typeof Ajv>["compile"]> | undefined;
   return {
     dialect: "runtime",
     schema,
     parse(input) {
+      validate ??= sharedAjv().compile(schema);
       if (validate(input)) return input as FromSchema<S>;
       throw invalidProperty(messageOf(validate.errors![0]!));
     },
