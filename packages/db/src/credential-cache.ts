@@ -13,8 +13,9 @@ import type { SecretOwner } from "@idhub/core";
  *   answered — so the next request after a secret, user or role change (or an account disable)
  *   reads the database again. `invalidate()` is the hook for anything else that changes access.
  * - for changes made by other processes on the same database: on SQLite, `PRAGMA data_version`
- *   (a counter in shared memory that changes when another connection commits; reading it costs
- *   about a microsecond) is compared on every look-up, and any foreign commit empties the cache;
+ *   (a counter in shared memory that changes when another connection commits) is compared once per
+ *   event-loop turn (dialects/sqlite.ts), and any foreign commit empties the cache — a request
+ *   parsed in a later turn than the foreign commit never sees the old entry;
  *   on PostgreSQL, which has no such cheap signal, an entry is used for at most `maxAgeMs` (1 s).
  */
 export interface CredentialCache {

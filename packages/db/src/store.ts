@@ -37,7 +37,7 @@ export function repositories(db: Kysely<DB>, dialect: SqlDialect, onAppended?: O
     secrets: secretRepository(db),
     events: eventRepository(db, dialect, onAppended),
     twins: twinRepository(db, dialect),
-    identities: identityRepository(db),
+    identities: identityRepository(db, dialect),
     relationshipTemplates: relationshipTemplateRepository(db),
     relationships: relationshipRepository(db, dialect),
     identityMetadata: identityMetadataRepository(db, dialect),

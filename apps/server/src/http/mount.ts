@@ -28,13 +28,22 @@ function handlerFor(route: AnyRoute, surface: RestSurface, core: Core): Handler<
   return async (c) => {
     try {
       if (route.sensitivePath) c.set("logPath", c.req.routePath);
-      // Where each check lives. 401: the auth middleware (callerOf reports its outcome). 403: core's
-      // use case decides (`authorize`, its first step); the route's declared action is the same
-      // check run here once more, before any input is read, so that on REST a caller lacking the
-      // permission gets 403 before a malformed request gets 400 (the documented 401 → 403 → 400 →
-      // domain order) — the permissions matrix test pins that every route's action is its use
-      // case's. 400: the route schemas only parse the wire format (path, query strings, body) into
-      // core's input shape; the values are validated by core (`parseInput`). Domain rules: core.
+      // Where each check lives. 401: the auth middleware (callerOf reports its outcome). 403: core
+      // decides — `authorize` is core's, and each use case runs it first. 400: the route schemas
+      // parse the wire format (path, query strings, body) into core's input shape, with the wire's
+      // names in their messages; the values are validated by core (`parseInput`). Domain: core.
+      //
+      // Why the route's declared action is checked here too (deliberately, the one double check): a
+      // caller lacking the permission must get 403 before a malformed request gets 400 (and, on the
+      // Connector, before 406), the documented 401 → 403 → 400 → domain order. Core can authorise
+      // only when it is called, and a handler can build core's input only from parsed wire input,
+      // so core alone would answer 400 first. Letting core do both would mean handing it the wire
+      // parsing as a deferred input (a thunk evaluated between its authorize and parseInput): every
+      // use case's input type becomes `T | Deferred<T>`, all 46 route handlers change, and the
+      // surfaces' wire errors (and the Connector's 406) are raised from inside core's validation
+      // step — more coupling, not less. The check here is core's own `authorize`, pure and
+      // constant-time, and permissions-matrix.test.ts pins that every route's action is the one its
+      // use case checks.
       const principal = route.public ? null : callerOf(c);
       if (principal && route.action) authorize(principal, route.action);
       surface.precheck?.(c, route);

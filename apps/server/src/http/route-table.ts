@@ -39,7 +39,7 @@ export interface RouteSpec<
   method: Method;
   /** OpenAPI path template relative to the surface's prefix, e.g. `/users/{user}`. */
   path: string;
-  /** The permission the route needs; checked before input is validated (then again by core). */
+  /** The use case's permission: checked before the wire input is parsed, then by core (why: http/mount.ts). */
   action?: Action;
   /** Defaults to `action`. */
   operationId?: string;

@@ -1,52 +1,18 @@
 /**
  * Syntax tree → closures. Each node becomes a function of the context, built once per distinct rule
  * text (bounded cache), so that resolving over many identities runs closures, not text. No `eval`
- * and no `new Function`: a hostile rule can only combine these closures.
+ * and no `new Function`: a hostile rule can only combine these closures. The binary operators
+ * (the fast paths of `==`, `in` and regex among them) are compiled in compile-operators.ts.
  */
-import type { BinaryNode, LiteralValue, RuleNode } from "./ast.js";
+import { negate } from "./arithmetic.js";
+import type { RuleNode } from "./ast.js";
 import { BoundedCache } from "./cache.js";
+import { compileBinary } from "./compile-operators.js";
+import type { Evaluator, RuleContext } from "./context.js";
 import { COMPILED_RULE_CACHE_SIZE } from "./limits.js";
+import { item, member, slice } from "./lookup.js";
 import { parseRule } from "./parse.js";
-import { PatternError, compilePattern, type CompiledPattern, type RegexMode } from "./regex.js";
-import {
-  EvaluationFault,
-  add,
-  contains,
-  divide,
-  equals,
-  fault,
-  floorDivide,
-  fromHost,
-  item,
-  member,
-  modulo,
-  multiply,
-  negate,
-  order,
-  power,
-  slice,
-  subtract,
-  truthy,
-  typeName,
-  type Mapping,
-  type Value,
-} from "./values.js";
-import type { JsonValue } from "../shared/json.js";
-
-/** The variables a rule can read (domain.md, "Rules"); a missing variable is null. */
-export interface RuleContext {
-  account?: string | null;
-  user?: string | null;
-  role?: string | null;
-  USER?: JsonValue;
-  DICT?: JsonValue;
-  twin?: string | null;
-  TWIN?: JsonValue;
-  twin_status?: string | null;
-  identity?: string | null;
-  now?: number;
-  [name: string]: unknown;
-}
+import { EvaluationFault, fault, fromHost, truthy, typeName, type Mapping, type Value } from "./values.js";
 
 /** The result of a rule with, when it failed to evaluate, why (for debug logging). */
 export interface RuleOutcome {
@@ -61,8 +27,6 @@ export interface CompiledRule {
   /** Like evaluate, and says why an evaluation failed. Never throws. */
   explain(ctx: RuleContext): RuleOutcome;
 }
-
-type Evaluator = (ctx: RuleContext) => Value;
 
 const compiledRules = new BoundedCache<CompiledRule>(COMPILED_RULE_CACHE_SIZE);
 
@@ -135,7 +99,7 @@ function compileNode(node: RuleNode): Evaluator {
       return node.op === "not" ? (ctx) => !truthy(operand(ctx)) : (ctx) => negate(operand(ctx));
     }
     case "binary":
-      return compileBinary(node);
+      return compileBinary(node, compileNode);
     case "ternary": {
       const test = compileNode(node.test);
       const whenTrue = compileNode(node.whenTrue);
@@ -166,126 +130,5 @@ function compileMapping(entries: readonly { key: RuleNode; value: RuleNode }[]):
       mapping[name] = value(ctx);
     }
     return mapping as Mapping;
-  };
-}
-
-function compileBinary(node: BinaryNode): Evaluator {
-  switch (node.op) {
-    case "==":
-    case "!=":
-      return compileEquality(node, node.op === "!=");
-    case "=~":
-    case "=~~":
-    case "!~":
-    case "!~~":
-      return compileRegex(compileNode(node.left), node);
-    case "in":
-    case "not in":
-      return compileMembership(compileNode(node.left), node);
-    default:
-      return compileOperator(node.op, compileNode(node.left), compileNode(node.right));
-  }
-}
-
-/**
- * `==` against a literal (always a scalar) is a strict comparison, since values of different types
- * are unequal: the hot path of typical rules such as `USER.profession == 'sales'`.
- */
-function compileEquality(node: BinaryNode, negated: boolean): Evaluator {
-  const [literal, other] =
-    node.right.kind === "literal" ? [node.right, node.left] : node.left.kind === "literal" ? [node.left, node.right] : [];
-  if (literal && other) {
-    const value = literal.value;
-    const evaluateOther = compileNode(other);
-    return negated ? (ctx) => evaluateOther(ctx) !== value : (ctx) => evaluateOther(ctx) === value;
-  }
-  const left = compileNode(node.left);
-  const right = compileNode(node.right);
-  return negated ? (ctx) => !equals(left(ctx), right(ctx)) : (ctx) => equals(left(ctx), right(ctx));
-}
-
-function compileOperator(op: BinaryNode["op"], left: Evaluator, right: Evaluator): Evaluator {
-  switch (op) {
-    case "and":
-      return (ctx) => truthy(left(ctx)) && truthy(right(ctx));
-    case "or":
-      return (ctx) => truthy(left(ctx)) || truthy(right(ctx));
-    case "??":
-      return (ctx) => left(ctx) ?? right(ctx);
-    case "<":
-      return (ctx) => order(left(ctx), right(ctx)) < 0;
-    case "<=":
-      return (ctx) => order(left(ctx), right(ctx)) <= 0;
-    case ">":
-      return (ctx) => order(left(ctx), right(ctx)) > 0;
-    case ">=":
-      return (ctx) => order(left(ctx), right(ctx)) >= 0;
-    case "+":
-      return (ctx) => add(left(ctx), right(ctx));
-    case "-":
-      return (ctx) => subtract(left(ctx), right(ctx));
-    case "*":
-      return (ctx) => multiply(left(ctx), right(ctx));
-    case "/":
-      return (ctx) => divide(left(ctx), right(ctx));
-    case "//":
-      return (ctx) => floorDivide(left(ctx), right(ctx));
-    case "%":
-      return (ctx) => modulo(left(ctx), right(ctx));
-    case "**":
-      return (ctx) => power(left(ctx), right(ctx));
-    default:
-      throw new Error(`compiler: operator ${op} has no implementation`);
-  }
-}
-
-/**
- * `x in [literal, …]` with only scalar literals tests a Set; otherwise items are compared with `==`.
- */
-function compileMembership(member: Evaluator, node: BinaryNode): Evaluator {
-  const negated = node.op === "not in";
-  const container = node.right;
-  if (container.kind === "array" && container.items.length > 0 && container.items.every((x) => x.kind === "literal")) {
-    const set = new Set(container.items.map((x) => (x.kind === "literal" ? x.value : null)));
-    return (ctx) => set.has(member(ctx) as LiteralValue) !== negated;
-  }
-  const right = compileNode(container);
-  return (ctx) => {
-    const value = member(ctx);
-    return contains(right(ctx), value) !== negated;
-  };
-}
-
-/** Regex operators: the left side must be a string; a literal pattern was compiled when parsed. */
-function compileRegex(subject: Evaluator, node: BinaryNode): Evaluator {
-  const mode: RegexMode = node.op === "=~" || node.op === "!~" ? "match" : "search";
-  const negated = node.op.startsWith("!");
-  const pattern = node.right;
-  const patternOf: (ctx: RuleContext) => CompiledPattern =
-    pattern.kind === "literal" && typeof pattern.value === "string"
-      ? constantPattern(compilePattern(pattern.value, mode))
-      : runtimePattern(compileNode(pattern), mode);
-  return (ctx) => {
-    const text = subject(ctx);
-    if (typeof text !== "string") fault(`${node.op} needs a string on the left, not ${typeName(text)}`);
-    return patternOf(ctx).test(text) !== negated;
-  };
-}
-
-function constantPattern(compiled: CompiledPattern): () => CompiledPattern {
-  return () => compiled;
-}
-
-/** A pattern computed at run time (`s =~ DICT.p`): capped, cached, and any flaw is a fault. */
-function runtimePattern(pattern: Evaluator, mode: RegexMode): (ctx: RuleContext) => CompiledPattern {
-  return (ctx) => {
-    const source = pattern(ctx);
-    if (typeof source !== "string") fault(`a regex pattern must be a string, not ${typeName(source)}`);
-    try {
-      return compilePattern(source, mode);
-    } catch (error) {
-      if (error instanceof PatternError) fault(error.message);
-      throw error;
-    }
   };
 }

@@ -22,7 +22,8 @@ export type {
   TernaryNode,
   UnaryNode,
 } from "./ast.js";
-export { clearCompiledRules, compileRule, type CompiledRule, type RuleContext, type RuleOutcome } from "./compile.js";
+export { clearCompiledRules, compileRule, type CompiledRule, type RuleOutcome } from "./compile.js";
+export type { RuleContext } from "./context.js";
 export { MAX_PATTERN_LENGTH, MAX_RULE_DEPTH, MAX_RULE_LENGTH } from "./limits.js";
 export { parseRule } from "./parse.js";
 export { printRule } from "./print.js";

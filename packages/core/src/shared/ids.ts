@@ -17,6 +17,15 @@ const randomByte = (): number => {
   return pool[next++]!;
 };
 
+/** 16 bytes of the pool (uuid's own v7 draws them with one getRandomValues call per id). */
+const randomBytes16 = (): Uint8Array => {
+  if (next + 16 > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    next = 0;
+  }
+  return pool.subarray(next, (next += 16));
+};
+
 /**
  * An enmeshed-style id: a 3-letter prefix and 17 random characters from [A-Za-z0-9], uniformly
  * (bytes ≥ 248 are skipped so `% 62` has no bias).
@@ -31,4 +40,4 @@ function enmeshedId(prefix: string): string {
 }
 
 /** The production id source: the one place core draws ids from node:crypto. */
-export const systemIds: Ids = { uuid: () => randomUUID(), orderedUuid: () => v7(), enmeshedId };
+export const systemIds: Ids = { uuid: () => randomUUID(), orderedUuid: () => v7({ random: randomBytes16() }), enmeshedId };

@@ -27,8 +27,9 @@ export const quotaOf = (config: { quotas?: Partial<Quotas> | undefined }, what: 
  * Refuses a write that took `used` past `limit`: TOO_LARGE `quota.<what>` (Trusted Twin
  * 400141 quota_violation, Connector 400 `error.runtime.quota.<what>`, tRPC PAYLOAD_TOO_LARGE).
  * Checked inside the writing transaction after the write (the count includes it; a refusal rolls
- * the write back). The count is a counter the database keeps (storage reads it in one point read);
- * it is exact on both dialects: on PostgreSQL the counter row stays locked until commit.
+ * the write back). The count is kept by the database (one small read). SQLite serialises writers,
+ * so the limit is exact; on PostgreSQL concurrent first writes of one account may overshoot it by
+ * the writes in flight.
  */
 export function withinQuota(what: keyof Quotas, used: number, limit: number): void {
   if (used > limit) {

@@ -70,13 +70,13 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       guardTransactions: options.guardTransactions ?? false,
       onCommitted: (accounts) => feed.committed(accounts),
       // SQLite: one connection, one transaction group at a time; other processes' commits are seen
-      // per look-up. PostgreSQL: a group per pooled connection; cached credentials live ≤ 1 s.
+      // once per event-loop turn. PostgreSQL: a group per pooled connection; cached credentials live ≤ 1 s.
       ...(sqlite
         ? { maxGroups: 1, credentials: { maxAgeMs: Infinity, changedElsewhere: sqlite.changedElsewhere } }
         : { maxGroups: PG_POOL_SIZE, credentials: { maxAgeMs: 1000 } }),
     }),
     feed,
-    failureCounter: loginFailureCounter(db),
+    failureCounter: loginFailureCounter(db, dialect),
     migrate: () => migrateToLatest(db, dialect),
     pendingMigrations: () => pendingMigrations(db, dialect),
     close: () => {

@@ -27,7 +27,7 @@ const toRow = (identity: TwinIdentity): IdentitiesTable => ({
   version: identity.version,
 });
 
-export function identityRepository(db: Kysely<DB>): IdentityRepository {
+export function identityRepository(db: Kysely<DB>, dialect: SqlDialect): IdentityRepository {
   const byKey = <Q extends { where: (...args: any[]) => Q }>(query: Q, key: IdentityKey): Q =>
     query.where("twin", "=", key.twin).where("owner", "=", key.owner).where("name", "=", key.name);
 
@@ -73,7 +73,7 @@ export function identityRepository(db: Kysely<DB>): IdentityRepository {
       return row && toIdentity(row);
     },
 
-    countOnTwin: (twin) => usageOf(db, "identitiesPerTwin", twin),
+    countOnTwin: (twin) => usageOf(db, dialect, "identitiesPerTwin", twin),
 
     async listOwned(twin, owner) {
       const rows = await db

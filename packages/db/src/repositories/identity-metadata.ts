@@ -40,7 +40,7 @@ export function identityMetadataRepository(db: Kysely<DB>, dialect: SqlDialect):
   };
 
   return {
-    countOwned: (owner) => usageOf(db, "metadataRecords", owner),
+    countOwned: (owner) => usageOf(db, dialect, "metadataRecords", owner),
 
     async upsert(row, expectedVersion) {
       const k = keyColumns(row.key);

@@ -1,6 +1,6 @@
 import type { FailureCounter } from "@idhub/core";
-import type { Kysely } from "kysely";
-import type { DB } from "../schema.js";
+import { CompiledQuery, type Kysely } from "kysely";
+import type { DB, SqlDialect } from "../schema.js";
 
 /** Sweep rows of ended windows on about one failure in this many (cheap, keeps the table small). */
 const SWEEP_EVERY = 64;
@@ -11,17 +11,21 @@ const SWEEP_EVERY = 64;
  * (SQLite serialises writers; PostgreSQL's ON CONFLICT locks the row), so concurrent failures from
  * many processes are all counted.
  */
-export function loginFailureCounter(db: Kysely<DB>): FailureCounter {
+export function loginFailureCounter(db: Kysely<DB>, dialect: SqlDialect): FailureCounter {
   let sinceSweep = 0;
+  // Every authentication reads it (a throttled address is refused even with a valid secret), so
+  // its SQL is written once rather than built by Kysely per request.
+  const CURRENT =
+    dialect === "postgres"
+      ? "select failures, window_start from login_failures where client = $1 and window_start > $2"
+      : "select failures, window_start from login_failures where client = ? and window_start > ?";
   return {
     async current(client, now, windowMs) {
-      const row = await db
-        .selectFrom("login_failures")
-        .select(["failures", "window_start"])
-        .where("client", "=", client)
-        .where("window_start", ">", now - windowMs)
-        .executeTakeFirst();
-      return row && { count: row.failures, since: Number(row.window_start) };
+      const { rows } = await db.executeQuery<{ failures: number; window_start: number | string }>(
+        CompiledQuery.raw(CURRENT, [client, now - windowMs]),
+      );
+      const row = rows[0];
+      return row && { count: Number(row.failures), since: Number(row.window_start) };
     },
 
     async add(client, now, windowMs) {

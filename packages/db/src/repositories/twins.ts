@@ -32,7 +32,7 @@ const toRow = (twin: Twin): TwinsTable => ({
 export function twinRepository(db: Kysely<DB>, dialect: SqlDialect): TwinRepository {
   const byId = (id: string) => db.selectFrom("twins").selectAll().where("id", "=", id);
   return {
-    countOwned: (owner) => usageOf(db, "twins", owner),
+    countOwned: (owner) => usageOf(db, dialect, "twins", owner),
 
     async insert(twin) {
       await db.insertInto("twins").values(toRow(twin)).execute();
