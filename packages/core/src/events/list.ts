@@ -2,7 +2,7 @@ import { z } from "zod";
 import { authorize } from "../access/kernel.js";
 import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import { assertCursorLive } from "./retention.js";
 import {
   DEFAULT_EVENTS_PAGE,
@@ -14,15 +14,6 @@ import {
   type FeedItem,
 } from "./feed-input.js";
 
-export interface ListEventsInput {
-  /** Events with seq greater than this (default 0: from the oldest retained event). */
-  after?: number | undefined;
-  /** 1–500, default 100. */
-  limit?: number | undefined;
-  /** Exact types (`twin.created`) or prefixes (`twin.*`); default all. */
-  types?: string[] | undefined;
-}
-
 export interface EventPage {
   items: FeedItem[];
   /** The last item's seq, or `after` when there is none: pass it as the next call's `after`. */
@@ -30,10 +21,14 @@ export interface EventPage {
 }
 
 export const listEventsSchema = z.strictObject({
+  /** Events with seq greater than this (default 0: from the oldest retained event). */
   after: feedCursor.optional(),
+  /** 1–500, default 100. */
   limit: z.number().int().min(1).max(MAX_EVENTS_PAGE).optional(),
+  /** Exact types (`twin.created`) or prefixes (`twin.*`); default all. */
   types: typeFilters.optional(),
 });
+export type ListEventsInput = InputOf<typeof listEventsSchema>;
 
 /** `events.list`: one page of the caller's account's feed, in seq order (= commit order within the account). */
 export const listEvents =

@@ -4,13 +4,8 @@ import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { invalid } from "../errors.js";
 import { uuid } from "../shared/names.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import type { DomainEvent } from "./event.js";
-
-export interface ReadLogInput {
-  /** The `fragment` of the previous answer (an event id); absent or "" starts at the oldest retained event. */
-  fragment?: string | undefined;
-}
 
 export interface LogPage {
   /** Oldest first, newest last. */
@@ -21,7 +16,11 @@ export interface LogPage {
 
 export const LOG_PAGE = 100;
 
-export const readLogSchema = z.strictObject({ fragment: z.union([z.literal(""), uuid]).optional() });
+export const readLogSchema = z.strictObject({
+  /** The `fragment` of the previous answer (an event id); absent or "" starts at the oldest retained event. */
+  fragment: z.union([z.literal(""), uuid]).optional(),
+});
+export type ReadLogInput = InputOf<typeof readLogSchema>;
 
 /**
  * Trusted Twin's `GET /log`: the caller's account's feed as pages of at most LOG_PAGE events.

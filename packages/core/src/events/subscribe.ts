@@ -4,33 +4,28 @@ import type { Principal } from "../access/kernel.js";
 import type { CoreDeps } from "../deps.js";
 import { metrics } from "../shared/metrics.js";
 import type { Clock } from "../shared/ports.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import type { DomainEvent } from "./event.js";
 import { feedCursor, matchesTypes, toFeedItem, typeFilter, typeFilters, type FeedItem } from "./feed-input.js";
 import { silentFeed, type FeedSignal } from "./feed-signal.js";
 import type { EventRepository, TypeFilter } from "./repository.js";
 import { assertCursorLive } from "./retention.js";
 
-export interface SubscribeEventsInput {
-  /** Replay events with seq greater than this (default 0: from the oldest retained event), then follow. */
-  after?: number | undefined;
-  /** Exact types (`twin.created`) or prefixes (`twin.*`); default all. */
-  types?: string[] | undefined;
-  /**
-   * Set by tRPC's subscription link on a reconnect: the `seq` of the last event delivered (as a
-   * string). It wins over `after`, so a resumed stream continues exactly after what was received.
-   */
-  lastEventId?: string | undefined;
-}
-
 /** Why a live feed ended without an error: the consumer left, fell too far behind, or the server is closing. */
 export type FeedEnd = "aborted" | "overflow" | "closed";
 
 export const subscribeEventsSchema = z.strictObject({
+  /** Replay events with seq greater than this (default 0: from the oldest retained event), then follow. */
   after: feedCursor.optional(),
+  /** Exact types (`twin.created`) or prefixes (`twin.*`); default all. */
   types: typeFilters.optional(),
+  /**
+   * Set by tRPC's subscription link on a reconnect: the `seq` of the last event delivered (as a
+   * string). It wins over `after`, so a resumed stream continues exactly after what was received.
+   */
   lastEventId: z.string().regex(/^\d{1,16}$/, "must be an event seq").optional(),
 });
+export type SubscribeEventsInput = InputOf<typeof subscribeEventsSchema>;
 
 /**
  * Events a subscriber may have read from the database but not yet taken. A consumer more than this

@@ -6,47 +6,16 @@ import { newEvent } from "../events/new-event.js";
 import type { Repositories } from "../storage.js";
 import { uuid } from "../shared/names.js";
 import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf } from "../shared/pagination.js";
-import { parseInput } from "../shared/validation/index.js";
+import { parseInput, type InputOf } from "../shared/validation/index.js";
 import { TRIGGER_FILTER } from "./messages.js";
 import { webhookSecret } from "./secret.js";
 import { webhookSettings } from "./settings.js";
 import { checkWebhookUrl } from "./target.js";
 import { publicWebhook, type StoredWebhook, type Webhook, type WebhookDeliveryPage, type WebhookPage, type WebhookWithSecret } from "./webhook.js";
 
-export interface CreateWebhookInput {
-  url: string;
-  /** Triggers to deliver (exact, or `prefix.*`); absent or null = all. */
-  types?: string[] | null | undefined;
-  description?: string | null | undefined;
-}
-export interface UpdateWebhookInput {
-  id: string;
-  url?: string | undefined;
-  types?: string[] | null | undefined;
-  description?: string | null | undefined;
-  /** Turning a webhook back on clears its failure state and the reason it was disabled. */
-  enabled?: boolean | undefined;
-}
-export interface WebhookIdInput {
-  id: string;
-}
-export interface ListWebhooksInput {
-  cursor?: string | undefined;
-  limit?: number | undefined;
-}
-export interface ListDeliveriesInput {
-  webhook: string;
-  cursor?: string | undefined;
-  limit?: number | undefined;
-}
-export interface RedeliverInput {
-  id: string;
-  /** Send again every event from this seq on (same webhook-ids); absent = retry now, skipping the back-off. */
-  fromSeq?: number | undefined;
-}
-
 export const MAX_WEBHOOK_TYPES = 50;
 
+/** Triggers to deliver (exact, or `prefix.*`); absent or null = all. */
 const types = z
   .array(z.string().max(100).regex(TRIGGER_FILTER, "must be a trigger like relationship.statusChanged or a prefix like relationship.*"))
   .min(1)
@@ -56,11 +25,29 @@ const types = z
 const description = z.string().max(500).nullable().optional();
 const page = { cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional() };
 const createSchema = z.strictObject({ url: z.string(), types, description });
-const updateSchema = z.strictObject({ id: uuid, url: z.string().optional(), types, description, enabled: z.boolean().optional() });
+const updateSchema = z.strictObject({
+  id: uuid,
+  url: z.string().optional(),
+  types,
+  description,
+  /** Turning a webhook back on clears its failure state and the reason it was disabled. */
+  enabled: z.boolean().optional(),
+});
 const idSchema = z.strictObject({ id: uuid });
 const listSchema = z.strictObject(page);
 const deliveriesSchema = z.strictObject({ webhook: uuid, ...page });
-const redeliverSchema = z.strictObject({ id: uuid, fromSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() });
+const redeliverSchema = z.strictObject({
+  id: uuid,
+  /** Send again every event from this seq on (same webhook-ids); absent = retry now, skipping the back-off. */
+  fromSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+export type CreateWebhookInput = InputOf<typeof createSchema>;
+export type UpdateWebhookInput = InputOf<typeof updateSchema>;
+export type WebhookIdInput = InputOf<typeof idSchema>;
+export type ListWebhooksInput = InputOf<typeof listSchema>;
+export type ListDeliveriesInput = InputOf<typeof deliveriesSchema>;
+export type RedeliverInput = InputOf<typeof redeliverSchema>;
 
 /** The single key of a cursor this module handed out (a webhook id or a delivery id). */
 function cursorKey<T extends "string" | "number">(cursor: string, type: T): T extends "string" ? string : number {
