@@ -246,11 +246,11 @@ describe.each(testDialects)("identities over tRPC (%s)", (dialect) => {
     const accountant = await member(env.core, b, { description: { profession: "accounting" } });
     const sales = await member(env.core, b, { description: { profession: "sales" } });
 
-    expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: "system" })).toEqual({ twins: [twin.id] });
-    expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: a.account.id })).toEqual({ twins: [twin.id] });
-    expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: [b.account.id, a.account.id] })).toEqual({ twins: [twin.id] });
-    expect(await accountant.caller.identities.resolve({ name: "RFID#1" })).toEqual({ twins: [] }); // personal
-    expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: "personal" })).toEqual({ twins: [] });
+    expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: "system" })).toEqual({ twins: [twin.id], nextCursor: null });
+    expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: a.account.id })).toEqual({ twins: [twin.id], nextCursor: null });
+    expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: [b.account.id, a.account.id] })).toEqual({ twins: [twin.id], nextCursor: null });
+    expect(await accountant.caller.identities.resolve({ name: "RFID#1" })).toEqual({ twins: [], nextCursor: null }); // personal
+    expect(await accountant.caller.identities.resolve({ name: "RFID#1", context: "personal" })).toEqual({ twins: [], nextCursor: null });
     const listed = await accountant.caller.identities.list({ twin: twin.id, showForeign: true });
     expect(listed).toEqual({
       personal: [],
@@ -260,13 +260,13 @@ describe.each(testDialects)("identities over tRPC (%s)", (dialect) => {
     expect((await accountant.caller.identities.list({ twin: twin.id, showForeign: a.account.id })).foreign).toEqual(listed.foreign);
     expect((await accountant.caller.identities.list({ twin: twin.id, showForeign: b.account.id })).foreign).toEqual({});
 
-    expect(await sales.caller.identities.resolve({ name: "RFID#1", context: "system" })).toEqual({ twins: [] });
+    expect(await sales.caller.identities.resolve({ name: "RFID#1", context: "system" })).toEqual({ twins: [], nextCursor: null });
     expect((await sales.caller.identities.list({ twin: twin.id, showForeign: true })).foreign).toEqual({});
 
     env.clock.ms += 1000;
     await a.caller.identities.update({ twin: twin.id, name: "RFID#1", validityAt: env.clock.ms - 500 });
     for (const caller of [accountant.caller, sales.caller]) {
-      expect(await caller.identities.resolve({ name: "RFID#1", context: "system" })).toEqual({ twins: [] });
+      expect(await caller.identities.resolve({ name: "RFID#1", context: "system" })).toEqual({ twins: [], nextCursor: null });
       expect((await caller.identities.list({ twin: twin.id, showForeign: true, showExpired: true })).foreign).toEqual({});
     }
     expect((await a.caller.identities.list({ twin: twin.id, showExpired: true })).personal.map((i) => i.name)).toContain("RFID#1");

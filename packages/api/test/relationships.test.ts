@@ -51,9 +51,9 @@ describe.each(testDialects)("relationships over tRPC (%s)", (dialect) => {
       auditLog: [{ createdAt: env.clock.ms, createdBy: b.account.address, reason: "Creation", newStatus: "Pending" }],
     });
     expect((await a.caller.relationships.get({ id: relationship.id })).template.isOwn).toBe(true);
-    expect((await a.caller.relationshipTemplates.list({ ownerRestriction: "o" })).map((t) => t.id)).toEqual([template.id]);
-    expect(await a.caller.relationshipTemplates.list({ ownerRestriction: "p" })).toEqual([]);
-    expect((await b.caller.relationshipTemplates.list()).map((t) => t.id)).toEqual([template.id]);
+    expect((await a.caller.relationshipTemplates.list({ ownerRestriction: "o" })).items.map((t) => t.id)).toEqual([template.id]);
+    expect(await a.caller.relationshipTemplates.list({ ownerRestriction: "p" })).toEqual({ items: [], nextCursor: null });
+    expect((await b.caller.relationshipTemplates.list()).items.map((t) => t.id)).toEqual([template.id]);
     expect(await b.caller.relationships.canCreate({ templateId: template.id })).toEqual({
       isSuccess: false,
       code: "error.transport.relationships.relationshipCurrentlyExists",
@@ -141,7 +141,7 @@ describe.each(testDialects)("relationships over tRPC (%s)", (dialect) => {
     for (const t of templates) await b.caller.relationshipTemplates.load({ reference: t.reference.truncated });
     const results = await Promise.allSettled(templates.map((t) => b.caller.relationships.create({ templateId: t.id, creationContent: CREATION })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(await b.caller.relationships.list()).toHaveLength(1);
+    expect((await b.caller.relationships.list()).items).toHaveLength(1);
   });
 
   it("concurrent accepts of one relationship: exactly one transition is recorded", async () => {
@@ -166,8 +166,8 @@ describe.each(testDialects)("relationships over tRPC (%s)", (dialect) => {
     ]) {
       expect(await rejection(call())).toMatchObject({ code: "NOT_FOUND", domain: "error.runtime.recordNotFound" });
     }
-    expect(await outsider.caller.relationships.list()).toEqual([]);
-    expect(await outsider.caller.relationshipTemplates.list()).toEqual([]);
+    expect(await outsider.caller.relationships.list()).toEqual({ items: [], nextCursor: null });
+    expect(await outsider.caller.relationshipTemplates.list()).toEqual({ items: [], nextCursor: null });
     expect((await a.caller.relationships.get({ id: relationship.id })).status).toBe("Pending");
   });
 
@@ -177,7 +177,7 @@ describe.each(testDialects)("relationships over tRPC (%s)", (dialect) => {
     const user = await a.caller.access.users.create({ role: role.id });
     const { secret } = await env.core.admin.issueSecret({ account: a.account.id, user: user.id });
     const reader = await callerFor(env.core, secret);
-    expect(await reader.relationships.list()).toEqual([]);
+    expect(await reader.relationships.list()).toEqual({ items: [], nextCursor: null });
     const denied = await rejection(reader.relationshipTemplates.create({ expiresAt: inMinutes(1), content: ARBITRARY }));
     expect(denied).toMatchObject({ code: "FORBIDDEN", domain: "access.actionNotPermitted" });
     expect(denied.message).toContain("create_relationship_template");

@@ -6,7 +6,7 @@ export * from "./shared/json.js";
 export * from "./shared/ports.js";
 export * from "./shared/names.js";
 export * from "./shared/validation/index.js";
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./shared/pagination.js";
+export { collectPages, DEFAULT_PAGE_SIZE, listTooLarge, MAX_PAGE_SIZE, type Page } from "./shared/pagination.js";
 export { systemIds } from "./shared/ids.js";
 export * from "./shared/metrics.js";
 export * from "./access/actions.js";

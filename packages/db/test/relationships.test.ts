@@ -6,6 +6,7 @@ import { anAccount, tick } from "./fixtures.js";
 
 let n = 0;
 const id = (prefix: string) => `${prefix}${String(++n).padStart(17, "0")}`;
+const ALL = { limit: 1000 };
 
 function aTemplate(owner: AccountRecord, overrides: Partial<RelationshipTemplateRecord> = {}): RelationshipTemplateRecord {
   return {
@@ -65,11 +66,11 @@ describe.each(testDialects)("relationship repositories (%s)", (dialect) => {
     await templates().insert(t1);
     await templates().insert(t2);
     expect(await templates().get(t1.id)).toEqual(t1);
-    expect((await templates().listOwn(a.id)).map((t) => t.id)).toEqual([t1.id, t2.id]);
+    expect((await templates().listOwn(a.id, ALL)).map((t) => t.id)).toEqual([t1.id, t2.id]);
     expect(await templates().markDeleted(a.id, t2.id, tick())).toBe(true);
     expect(await templates().markDeleted(a.id, t2.id, tick())).toBe(false);
     expect(await templates().markDeleted(b.id, t1.id, tick())).toBe(false);
-    expect((await templates().listOwn(a.id)).map((t) => t.id)).toEqual([t1.id]);
+    expect((await templates().listOwn(a.id, ALL)).map((t) => t.id)).toEqual([t1.id]);
     expect((await templates().getMany([t1.id, t2.id])).length).toBe(2);
 
     const load = { template: t1.id, account: b.id, password: "1234", createdAt: tick() };
@@ -77,8 +78,8 @@ describe.each(testDialects)("relationship repositories (%s)", (dialect) => {
     expect(await templates().insertLoad({ ...load, password: "other" })).toBe(false);
     expect(await templates().getLoad(b.id, t1.id)).toEqual(load);
     expect(await templates().getLoads(b.id, [t1.id, t2.id])).toEqual([load]);
-    expect(await templates().listLoaded(b.id)).toEqual([{ template: t1, load }]);
-    expect(await templates().listLoaded(c.id)).toEqual([]);
+    expect(await templates().listLoaded(b.id, ALL)).toEqual([{ template: t1, load }]);
+    expect(await templates().listLoaded(c.id, ALL)).toEqual([]);
     expect(await templates().deleteLoad(b.id, t1.id)).toBe(true);
     expect(await templates().getLoad(b.id, t1.id)).toBeUndefined();
   });
@@ -127,16 +128,16 @@ describe.each(testDialects)("relationship repositories (%s)", (dialect) => {
       fromParty: { account: b.id, address: b.address, publicKey: b.publicKey },
       toParty: { account: a.id, address: a.address, publicKey: a.publicKey },
     });
-    expect((await relationships().listFor(a.id)).map((x) => x.id)).toEqual([r.id]);
-    expect((await relationships().listFor(b.id)).map((x) => x.id)).toEqual([r.id]);
-    expect(await relationships().listFor(c.id)).toEqual([]);
+    expect((await relationships().listFor(a.id, ALL)).map((x) => x.id)).toEqual([r.id]);
+    expect((await relationships().listFor(b.id, ALL)).map((x) => x.id)).toEqual([r.id]);
+    expect(await relationships().listFor(c.id, ALL)).toEqual([]);
 
     const next = { ...r, status: "DeletionProposed" as const, fromDecomposed: true, version: 2, updatedAt: tick() };
     expect(await relationships().update(next, 2)).toBe(false);
     expect(await relationships().update(next, 1)).toBe(true);
     expect((await relationships().get(r.id))?.status).toBe("DeletionProposed");
-    expect(await relationships().listFor(b.id)).toEqual([]);
-    expect((await relationships().listFor(a.id)).length).toBe(1);
+    expect(await relationships().listFor(b.id, ALL)).toEqual([]);
+    expect((await relationships().listFor(a.id, ALL)).length).toBe(1);
     expect(await relationships().delete(r.id)).toBe(true);
     expect(await relationships().get(r.id)).toBeUndefined();
   });

@@ -26,7 +26,7 @@ describe("relationships and identity metadata through @idhub/sdk (tRPC over HTTP
       creationContent: { "@type": "ArbitraryRelationshipCreationContent", value: {} },
     });
     expect(await cb.relationships.canCreate.query({ templateId: template.id })).toMatchObject({ isSuccess: false });
-    expect((await ca.relationships.list.query({ query: { status: "Pending" } })).map((r) => r.id)).toEqual([relationship.id]);
+    expect((await ca.relationships.list.query({ query: { status: "Pending" } })).items.map((r) => r.id)).toEqual([relationship.id]);
     expect((await ca.relationships.accept.mutate({ relationshipId: relationship.id })).status).toBe("Active");
 
     const peer = b.account.address;

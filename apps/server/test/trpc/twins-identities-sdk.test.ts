@@ -61,7 +61,7 @@ describe.each(testDialects)("twins and identities through @idhub/sdk (%s)", (dia
     ]);
     expect(got.status === "fulfilled" && got.value.version).toBe(1);
     expect(missing.status === "rejected" && errorCode(missing.reason)).toBe("identity.notFound");
-    expect(resolvedByB.status === "fulfilled" && resolvedByB.value).toEqual({ twins: [] });
+    expect(resolvedByB.status === "fulfilled" && resolvedByB.value).toEqual({ twins: [], nextCursor: null });
 
     const patched = await clientA.identities.update.mutate({ ...ref, visibility: "true", expectedVersion: 1 });
     expect(patched).toMatchObject({ visibility: "true", version: 2 });
@@ -69,6 +69,7 @@ describe.each(testDialects)("twins and identities through @idhub/sdk (%s)", (dia
     expect(await clientB.identities.resolve.query({ name: ref.name, context: "system", details: true })).toEqual({
       twins: [twin.id],
       details: [twin],
+      nextCursor: null,
     });
     expect(await failure(clientB.identities.delete.mutate(ref))).toBe("identity.notFound");
     expect((await clientA.identities.delete.mutate({ ...ref, expectedVersion: 2 })).name).toBe(ref.name);

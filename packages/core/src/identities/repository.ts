@@ -26,6 +26,10 @@ export interface ResolveQuery {
   owners: readonly string[] | "any";
   /** Only identities valid at this time (epoch ms). */
   now: number;
+  /** Keyset position in (twin, owner) order: after this twin (and, when given, this owner of it). */
+  after?: { twin: string; owner?: string | undefined } | undefined;
+  /** At most this many rows. */
+  limit: number;
 }
 
 /** A resolve candidate with its twin, which visibility rules need (TWIN, twin_status). */
@@ -57,7 +61,8 @@ export interface IdentityRepository {
   listForeign(query: ForeignIdentityQuery): Promise<TwinIdentity[]>;
   /**
    * Valid identities with this name (from an index on name, never a scan) of the given owners that
-   * are the caller's or public, with their twins. Visibility rules are evaluated by core.
+   * are the caller's or public, with their twins, in (twin, owner) order after `after`, at most
+   * `limit`. Visibility rules are evaluated by core.
    */
   resolveCandidates(query: ResolveQuery): Promise<ResolveCandidate[]>;
 }

@@ -3,15 +3,25 @@ import type { RelationshipTemplateRecord, TemplateLoad, TemplateTokenRecord } fr
 
 // Ports implemented by @idhub/db.
 
+/** Keyset position in a list ordered by (time, id): the last row of the previous chunk. */
+export interface ListPosition {
+  at: number;
+  id: string;
+}
+export interface KeysetPage {
+  after?: ListPosition | undefined;
+  limit: number;
+}
+
 export interface RelationshipTemplateRepository {
   insert(template: RelationshipTemplateRecord): Promise<void>;
   /** Any template by id, deleted ones included (relationships still render theirs). */
   get(id: string): Promise<RelationshipTemplateRecord | undefined>;
   getMany(ids: readonly string[]): Promise<RelationshipTemplateRecord[]>;
-  /** The account's own templates that it has not deleted, oldest first. */
-  listOwn(owner: string): Promise<RelationshipTemplateRecord[]>;
-  /** The peer templates the account has loaded, with its loads, oldest load first. */
-  listLoaded(account: string): Promise<Array<{ template: RelationshipTemplateRecord; load: TemplateLoad }>>;
+  /** The account's own templates that it has not deleted, by (createdAt, id), after `after`, at most `limit`. */
+  listOwn(owner: string, page: KeysetPage): Promise<RelationshipTemplateRecord[]>;
+  /** The peer templates the account has loaded, with its loads, by (load createdAt, template id), after `after`, at most `limit`. */
+  listLoaded(account: string, page: KeysetPage): Promise<Array<{ template: RelationshipTemplateRecord; load: TemplateLoad }>>;
   getLoad(account: string, template: string): Promise<TemplateLoad | undefined>;
   getLoads(account: string, templates: readonly string[]): Promise<TemplateLoad[]>;
   /** False when the account had already loaded the template (nothing changes). */
@@ -31,8 +41,8 @@ export interface RelationshipRepository {
    */
   insert(relationship: RelationshipRecord): Promise<boolean>;
   get(id: string): Promise<StoredRelationship | undefined>;
-  /** The relationships the account is party to and has not decomposed, oldest first. */
-  listFor(account: string): Promise<StoredRelationship[]>;
+  /** The relationships the account is party to and has not decomposed, by (createdAt, id), after `after`, at most `limit`. */
+  listFor(account: string, page: KeysetPage): Promise<StoredRelationship[]>;
   /** The open relationship between two accounts, if any. */
   findOpen(a: string, b: string): Promise<StoredRelationship | undefined>;
   /** Writes status, audit log, decomposition flags and timestamps; false when `version` moved on. */

@@ -1,3 +1,5 @@
+import { DomainError } from "../errors.js";
+
 /**
  * Keyset pagination, shared by every list use case (twins, identity metadata, …): page-size
  * bounds, and the opaque cursor — the last row's sort key as a JSON array, base64url. Each area
@@ -29,3 +31,82 @@ export function pageOf<T>(rows: readonly T[], limit: number, keyOf: (last: T) =>
   const last = page.at(-1);
   return { page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }
+
+/** A page of a keyset-paginated list, as every list use case answers it. */
+export interface Page<T> {
+  items: T[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Rows read per chunk, and at most how many one page may examine, when a filter runs here. */
+const SCAN_CHUNK = 200;
+export const MAX_SCANNED_PER_PAGE = 2_000;
+
+/**
+ * A page of a keyset-ordered source whose filter runs in core (per-caller views: a relationship's
+ * peer and status depend on who asks). Reads chunks after `after` until `limit + 1` items match or
+ * the source ends. So one page never examines more than MAX_SCANNED_PER_PAGE rows, a page may hold
+ * fewer than `limit` items (even none) and still carry a cursor: the key of the last row examined.
+ * Following the cursors yields every matching item exactly once.
+ */
+export async function filteredPage<R, V, K extends CursorKey>(source: {
+  limit: number;
+  after: K | undefined;
+  /** Rows ordered by key, strictly after `after`, at most `count`. */
+  read(after: K | undefined, count: number): Promise<R[]>;
+  keyOf(row: R): K;
+  /** The caller's views of the rows, in the same order. */
+  view(rows: R[]): Promise<V[]>;
+  matches(item: V): boolean;
+}): Promise<Page<V>> {
+  const items: Array<{ item: V; key: K }> = [];
+  let after = source.after;
+  for (let scanned = 0; ; ) {
+    const rows = await source.read(after, SCAN_CHUNK);
+    const views = await source.view(rows);
+    for (let i = 0; i < rows.length; i++) {
+      if (!source.matches(views[i]!)) continue;
+      items.push({ item: views[i]!, key: source.keyOf(rows[i]!) });
+      if (items.length > source.limit) {
+        return { items: items.slice(0, source.limit).map((m) => m.item), nextCursor: encodeCursor(items[source.limit - 1]!.key) };
+      }
+    }
+    if (rows.length < SCAN_CHUNK) return { items: items.map((m) => m.item), nextCursor: null };
+    after = source.keyOf(rows.at(-1)!);
+    scanned += rows.length;
+    if (scanned >= MAX_SCANNED_PER_PAGE) return { items: items.map((m) => m.item), nextCursor: encodeCursor(after) };
+  }
+}
+
+/**
+ * For REST surfaces whose upstream list has no pagination (Trusted Twin's users, roles and resolve;
+ * the Connector's templates and relationships): reads a list's pages in order and answers every
+ * item, or — past `cap` items — refuses with TOO_LARGE `list.tooLarge` (Trusted Twin 400141,
+ * Connector 400 `error.runtime.list.tooLarge`) instead of an unbounded answer.
+ */
+export async function collectPages<P extends { nextCursor: string | null }>(
+  cap: number,
+  what: string,
+  sizeOf: (page: P) => number,
+  readPage: (cursor: string | undefined) => Promise<P>,
+): Promise<P[]> {
+  const pages: P[] = [];
+  let total = 0;
+  for (let cursor: string | undefined; ; ) {
+    const page = await readPage(cursor);
+    pages.push(page);
+    total += sizeOf(page);
+    if (total > cap) throw listTooLarge(cap, what);
+    if (page.nextCursor === null) return pages;
+    cursor = page.nextCursor;
+  }
+}
+
+export const listTooLarge = (cap: number, what: string) =>
+  new DomainError(
+    "TOO_LARGE",
+    "list.tooLarge",
+    `More than ${cap} ${what}: this list answers at most ${cap}. Narrow it with its filters, or page through it with the tRPC procedure's cursor.`,
+    { cap },
+  );

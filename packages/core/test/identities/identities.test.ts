@@ -144,10 +144,10 @@ describe("identity use cases", () => {
     await core.identities.create(owner, { twin: twin.id, identities: [{ name: "SN#1" }] });
     await core.identities.create(other, { twin: twin.id, identities: [{ name: "SN#1", visibility: "true" }] });
     calls.length = 0;
-    expect(await core.identities.resolve(other, { name: "SN#1" })).toEqual({ twins: [twin.id] });
-    expect(await core.identities.resolve(other, { name: "SN#1", context: owner.account })).toEqual({ twins: [] });
-    expect(await core.identities.resolve(owner, { name: "SN#1", context: [other.account.toUpperCase(), other.account] })).toEqual({ twins: [twin.id] });
-    expect(await core.identities.resolve(owner, { name: "SN#1", context: "system", details: true })).toEqual({ twins: [twin.id], details: [twin] });
+    expect(await core.identities.resolve(other, { name: "SN#1" })).toEqual({ twins: [twin.id], nextCursor: null });
+    expect(await core.identities.resolve(other, { name: "SN#1", context: owner.account })).toEqual({ twins: [], nextCursor: null });
+    expect(await core.identities.resolve(owner, { name: "SN#1", context: [other.account.toUpperCase(), other.account] })).toEqual({ twins: [twin.id], nextCursor: null });
+    expect(await core.identities.resolve(owner, { name: "SN#1", context: "system", details: true })).toEqual({ twins: [twin.id], details: [twin], nextCursor: null });
     expect(calls).toEqual(Array(4).fill("identities.resolveCandidates"));
     for (const context of ["all", [], ["system"]]) {
       expect(await fails(core.identities.resolve(owner, { name: "SN#1", context: context as never }))).toMatchObject({ code: "validation.invalidInput" });

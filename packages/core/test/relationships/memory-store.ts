@@ -1,4 +1,4 @@
-import type { NewEvent, Principal, Repositories, Store } from "../../src/index.js";
+import type { KeysetPage, NewEvent, Principal, Repositories, Store } from "../../src/index.js";
 import type { RelationshipRecord, RelationshipParty, StoredRelationship } from "../../src/relationships/relationship.js";
 import type { RelationshipTemplateRecord, TemplateLoad, TemplateTokenRecord } from "../../src/relationships/templates/template.js";
 import { createTestCore } from "../../src/testing.js";
@@ -6,6 +6,13 @@ import { createTestCore } from "../../src/testing.js";
 // An in-memory store for the relationship and template use cases: the repositories they call,
 // with the same contracts as @idhub/db's (the open-relationship uniqueness, versioned updates).
 // `conflictsLeft` makes the next relationship updates lose a concurrent race.
+
+/** Rows in (time, id) order after the page's position, at most its limit (the databases' keyset order). */
+function keyset<T>(rows: T[], keyOf: (row: T) => [number, string], { after, limit }: KeysetPage): T[] {
+  const cmp = (a: [number, string], b: [number, string]) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+  const sorted = [...rows].sort((x, y) => cmp(keyOf(x), keyOf(y)));
+  return sorted.filter((row) => !after || cmp(keyOf(row), [after.at, after.id]) > 0).slice(0, limit);
+}
 
 const OPEN = new Set(["Pending", "Active", "Terminated", "DeletionProposed"]);
 
@@ -27,9 +34,14 @@ export function relationshipMemoryStore(parties: Map<string, RelationshipParty>)
       insert: async (t: RelationshipTemplateRecord) => void templates.set(t.id, structuredClone(t)),
       get: async (id: string) => templates.get(id),
       getMany: async (ids: readonly string[]) => ids.flatMap((id) => templates.get(id) ?? []),
-      listOwn: async (owner: string) => [...templates.values()].filter((t) => t.owner === owner && t.deletedAt === null),
-      listLoaded: async (account: string) =>
-        [...loads.values()].filter((l) => l.account === account).map((load) => ({ template: templates.get(load.template)!, load })),
+      listOwn: async (owner: string, page: KeysetPage) =>
+        keyset([...templates.values()].filter((t) => t.owner === owner && t.deletedAt === null), (t) => [t.createdAt, t.id], page),
+      listLoaded: async (account: string, page: KeysetPage) =>
+        keyset(
+          [...loads.values()].filter((l) => l.account === account).map((load) => ({ template: templates.get(load.template)!, load })),
+          (x) => [x.load.createdAt, x.template.id],
+          page,
+        ),
       getLoad: async (account: string, template: string) => loads.get(`${account}/${template}`),
       getLoads: async (account: string, ids: readonly string[]) => ids.flatMap((id) => loads.get(`${account}/${id}`) ?? []),
       insertLoad: async (l: TemplateLoad) => !loads.has(`${l.account}/${l.template}`) && !!loads.set(`${l.account}/${l.template}`, l),
@@ -47,7 +59,8 @@ export function relationshipMemoryStore(parties: Map<string, RelationshipParty>)
     relationships: {
       insert: async (r: RelationshipRecord) => !open(r.from, r.to) && !!rels.set(r.id, structuredClone(r)),
       get: async (id: string) => (rels.has(id) ? stored(rels.get(id)!) : undefined),
-      listFor: async (account: string) => [...rels.values()].filter((r) => visibleTo(r, account)).map(stored),
+      listFor: async (account: string, page: KeysetPage) =>
+        keyset([...rels.values()].filter((r) => visibleTo(r, account)), (r) => [r.createdAt, r.id], page).map(stored),
       findOpen: async (a: string, b: string) => {
         const r = open(a, b);
         return r && stored(r);

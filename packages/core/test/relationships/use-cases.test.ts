@@ -64,7 +64,7 @@ describe("relationship use cases", () => {
     const id = { relationshipId: relationship.id };
     await core.relationships.terminate(owner, id);
     await core.relationships.decompose(requester, id);
-    expect(await core.relationships.list(requester)).toEqual([]);
+    expect(await core.relationships.list(requester)).toEqual({ items: [], nextCursor: null });
     expect((await core.relationships.get(owner, { id: relationship.id })).status).toBe("DeletionProposed");
     expect(metadataDeletes).toEqual([[requester.account, owner.address]]);
     await core.relationships.decompose(owner, id);
@@ -91,11 +91,11 @@ describe("template use cases", () => {
     await expect(core.relationshipTemplates.createToken(requester, { templateId: template.id })).rejects.toMatchObject({
       code: "error.runtime.relationshipTemplates.cannotCreateTokenForPeerTemplate",
     });
-    expect((await core.relationshipTemplates.list(requester, { ownerRestriction: "p" })).map((t) => t.id)).toEqual([template.id]);
-    expect(await core.relationshipTemplates.list(requester, { ownerRestriction: "o" })).toEqual([]);
+    expect((await core.relationshipTemplates.list(requester, { ownerRestriction: "p" })).items.map((t) => t.id)).toEqual([template.id]);
+    expect(await core.relationshipTemplates.list(requester, { ownerRestriction: "o" })).toEqual({ items: [], nextCursor: null });
     await core.relationshipTemplates.delete(owner, { templateId: template.id });
     await expect(core.relationshipTemplates.get(owner, { id: template.id })).rejects.toMatchObject({ code: "error.runtime.recordNotFound" });
     // a relationship still renders the template it was created from
-    expect((await core.relationships.list(owner))[0]!.template.id).toBe(template.id);
+    expect((await core.relationships.list(owner)).items[0]!.template.id).toBe(template.id);
   });
 });

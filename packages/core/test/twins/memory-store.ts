@@ -117,11 +117,16 @@ function repositories(state: State, calls: CallLog): Repositories {
         .filter((i) => i.twin === twin && i.owner !== caller && (!owner || i.owner === owner) && i.visibility !== null && valid(i, now))
         .map(clone);
     },
-    async resolveCandidates({ name, caller, owners, now }) {
+    async resolveCandidates({ name, caller, owners, now, after, limit }) {
       calls.push("identities.resolveCandidates");
+      const key = (i: TwinIdentity) => `${i.twin}\u0000${i.owner}`;
+      const from = after && (after.owner === undefined ? `${after.twin}\u0001` : `${after.twin}\u0000${after.owner}`);
       return [...state.identities.values()]
         .filter((i) => i.name === name && valid(i, now) && (owners === "any" || owners.includes(i.owner)))
         .filter((i) => i.owner === caller || i.visibility !== null)
+        .filter((i) => from === undefined || key(i) > from)
+        .sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0))
+        .slice(0, limit)
         .map((i) => ({ identity: clone(i), twin: clone(state.twins.get(i.twin)!) }));
     },
   };

@@ -7,6 +7,7 @@ import * as eventFeed from "./0004_event_feed.js";
 import * as loginFailures from "./0005_login_failures.js";
 import * as webhooks from "./0006_webhooks.js";
 import * as accountDisable from "./0008_account_disable.js";
+import * as listKeysets from "./0009_list_keysets.js";
 import * as usageCounters from "./0010_usage_counters.js";
 import type { DialectMigration } from "./types.js";
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   "0005_login_failures": loginFailures,
   "0006_webhooks": webhooks,
   "0008_account_disable": accountDisable,
+  "0009_list_keysets": listKeysets,
   "0010_usage_counters": usageCounters,
 };
 

@@ -127,8 +127,10 @@ export function identityRepository(db: Kysely<DB>, dialect: SqlDialect): Identit
 
 /**
  * Valid identities with the name, of the wanted owners, that are the caller's or public, joined with
- * their twins. Served by `identities_name_owner_idx` (name, owner): the name (and the owner list,
- * when there is one) come from the index; expiry and public/private are filtered on those rows only.
+ * their twins, in (twin, owner) keyset order. Served by `identities_name_owner_idx` (name, owner) or
+ * `identities_name_twin_idx` (name, twin, owner; migration 0009, read in order for a popular name):
+ * the name (and the owner list, when there is one) come from the index; expiry and public/private
+ * are filtered on those rows only.
  */
 function resolveQuery(db: Kysely<DB>, q: ResolveQuery) {
   let query = db
@@ -146,7 +148,15 @@ function resolveQuery(db: Kysely<DB>, q: ResolveQuery) {
   if (q.owners !== "any") query = query.where("i.owner", "in", q.owners);
   // Other accounts' identities count only when public; their rules are evaluated by core.
   if (!onlyCaller) query = query.where((eb) => eb.or([eb("i.owner", "=", q.caller), eb("i.visibility", "is not", null)]));
-  return query;
+  const after = q.after;
+  if (after) {
+    query = query.where((eb) =>
+      after.owner === undefined
+        ? eb("i.twin", ">", after.twin)
+        : eb.or([eb("i.twin", ">", after.twin), eb.and([eb("i.twin", "=", after.twin), eb("i.owner", ">", after.owner)])]),
+    );
+  }
+  return query.orderBy("i.twin").orderBy("i.owner").limit(q.limit);
 }
 
 type ResolveRow = Awaited<ReturnType<ReturnType<typeof resolveQuery>["execute"]>>[number];
@@ -155,6 +165,7 @@ type ResolveRow = Awaited<ReturnType<ReturnType<typeof resolveQuery>["execute"]>
 const NAME = "\u0000name";
 const CALLER = "\u0000caller";
 const NOW = -0x1d_c0de;
+const LIMIT = -0x1d_c0df;
 
 /**
  * The resolve query of the two common shapes — context `system` (any owner) and `personal` (only
@@ -163,16 +174,20 @@ const NOW = -0x1d_c0de;
  * index look-up. Other owner lists (one or more account ids) are built per request.
  */
 function compiledResolve(db: Kysely<DB>, q: ResolveQuery): CompiledQuery {
-  const shape = q.owners === "any" ? "any" : q.owners.length === 1 && q.owners[0] === q.caller ? "caller" : undefined;
+  const ownersShape = q.owners === "any" ? "any" : q.owners.length === 1 && q.owners[0] === q.caller ? "caller" : undefined;
+  // A continuation (after a position) is built per request; first pages, the hot path, are not.
+  const shape = q.after === undefined ? ownersShape : undefined;
   if (shape === undefined) return resolveQuery(db, q).compile();
   let cache = compiledShapes.get(db);
   if (!cache) compiledShapes.set(db, (cache = new Map()));
   let compiled = cache.get(shape);
   if (!compiled) {
-    compiled = resolveQuery(db, { name: NAME, caller: CALLER, owners: shape === "any" ? "any" : [CALLER], now: NOW }).compile();
+    compiled = resolveQuery(db, { name: NAME, caller: CALLER, owners: shape === "any" ? "any" : [CALLER], now: NOW, limit: LIMIT }).compile();
     cache.set(shape, compiled);
   }
-  const values = compiled.parameters.map((p) => (p === NAME ? q.name : p === CALLER ? q.caller : p === NOW ? q.now : p));
+  const values = compiled.parameters.map((p) =>
+    p === NAME ? q.name : p === CALLER ? q.caller : p === NOW ? q.now : p === LIMIT ? q.limit : p,
+  );
   return { ...compiled, parameters: values };
 }
 const compiledShapes = new WeakMap<Kysely<DB>, Map<"any" | "caller", CompiledQuery>>();

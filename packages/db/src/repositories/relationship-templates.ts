@@ -93,27 +93,31 @@ export function relationshipTemplateRepository(db: Kysely<DB>): RelationshipTemp
       return rows.map(toTemplate);
     },
 
-    async listOwn(owner) {
-      const rows = await db
-        .selectFrom("relationship_templates")
-        .selectAll()
-        .where("owner", "=", owner)
-        .where("deleted_at", "is", null)
-        .orderBy("created_at")
-        .orderBy("id")
-        .execute();
+    // Keyset order (created_at, id), served by relationship_templates_owner_created_idx (0009).
+    async listOwn(owner, { after, limit }) {
+      let query = db.selectFrom("relationship_templates").selectAll().where("owner", "=", owner).where("deleted_at", "is", null);
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([eb("created_at", ">", after.at), eb.and([eb("created_at", "=", after.at), eb("id", ">", after.id)])]),
+        );
+      }
+      const rows = await query.orderBy("created_at").orderBy("id").limit(limit).execute();
       return rows.map(toTemplate);
     },
 
-    async listLoaded(account) {
-      const rows = await db
+    // Keyset order (load time, template id), served by relationship_template_loads_account_created_idx (0009).
+    async listLoaded(account, { after, limit }) {
+      let query = db
         .selectFrom("relationship_template_loads as l")
         .innerJoin("relationship_templates as t", "t.id", "l.template")
         .select([...TEMPLATE_COLUMNS, "l.password as load_password", "l.created_at as load_created_at"])
-        .where("l.account", "=", account)
-        .orderBy("l.created_at")
-        .orderBy("t.id")
-        .execute();
+        .where("l.account", "=", account);
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([eb("l.created_at", ">", after.at), eb.and([eb("l.created_at", "=", after.at), eb("l.template", ">", after.id)])]),
+        );
+      }
+      const rows = await query.orderBy("l.created_at").orderBy("l.template").limit(limit).execute();
       return rows.map((row) => ({
         template: toTemplate(row),
         load: { template: row.id, account, password: row.load_password, createdAt: row.load_created_at },

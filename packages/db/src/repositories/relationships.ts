@@ -6,7 +6,7 @@ import type {
   RelationshipStatus,
   StoredRelationship,
 } from "@idhub/core";
-import { CompiledQuery, type Kysely } from "kysely";
+import { CompiledQuery, sql, type Kysely } from "kysely";
 import type { DB, SqlDialect } from "../schema.js";
 
 const OPEN: RelationshipStatus[] = ["Pending", "Active", "Terminated", "DeletionProposed"];
@@ -109,18 +109,25 @@ export function relationshipRepository(db: Kysely<DB>, dialect: SqlDialect): Rel
       return row && toStored(row);
     },
 
-    async listFor(account) {
-      const rows = await selectStored(db)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb("r.from_account", "=", account), eb("r.from_decomposed", "=", 0)]),
-            eb.and([eb("r.to_account", "=", account), eb("r.to_decomposed", "=", 0)]),
-          ]),
-        )
-        .orderBy("r.created_at")
-        .orderBy("r.id")
-        .execute();
-      return rows.map(toStored);
+    // One keyset query per side (each served by its (account, created_at, id) index, migration
+    // 0009), merged here: an OR of both sides could not read either index in order. The merge
+    // compares ids by code unit, so SQL compares them bytewise too (COLLATE "C" on PostgreSQL,
+    // SQLite's default BINARY): a database collation that orders "a" before "B" would otherwise
+    // disagree with the merge on ties of created_at.
+    async listFor(account, { after, limit }) {
+      const id = dialect === "postgres" ? sql<string>`r.id collate "C"` : sql<string>`r.id`;
+      const side = (column: "r.from_account" | "r.to_account", decomposed: "r.from_decomposed" | "r.to_decomposed") => {
+        let query = selectStored(db).where(column, "=", account).where(decomposed, "=", 0);
+        if (after) {
+          query = query.where((eb) => eb.or([eb("r.created_at", ">", after.at), eb.and([eb("r.created_at", "=", after.at), eb(id, ">", after.id)])]));
+        }
+        return query.orderBy("r.created_at").orderBy(id).limit(limit).execute();
+      };
+      const [from, to] = await Promise.all([side("r.from_account", "r.from_decomposed"), side("r.to_account", "r.to_decomposed")]);
+      return [...from, ...to]
+        .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, limit)
+        .map(toStored);
     },
 
     async findOpen(a, b) {

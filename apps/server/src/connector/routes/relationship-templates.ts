@@ -7,6 +7,7 @@ import {
 } from "@idhub/core";
 import { route, type AnyRoute } from "../../http/route-table.js";
 import { documentedBody } from "../../http/documented-body.js";
+import { allItems, capNote } from "../../http/list-cap.js";
 
 // {P}/RelationshipTemplates… — Connector 6.x shapes under /api/v2 (`truncatedReference`), 7.x
 // shapes under /api/core/v1 (`reference {truncated, url}`), never mixed (the 6.7 SDK validates
@@ -173,12 +174,14 @@ export function relationshipTemplateRoutes(version: ConnectorVersion): AnyRoute[
       action: "get_relationship_templates",
       operationId: `${operationId}`,
       summary,
-      description: summary + "." + QUERY_NOTE,
+      description: summary + "." + QUERY_NOTE + capNote("templates", "relationshipTemplates.list", "`error.runtime.list.tooLarge`"),
       query: listQuery,
       status: 200,
       response: z.array(template),
       handle: ({ core, principal, query }) =>
-        core.relationshipTemplates.list(principal, { query: query as Query, ...(ownerRestriction ? { ownerRestriction } : {}) }),
+        allItems("templates", (page) =>
+          core.relationshipTemplates.list(principal, { query: query as Query, ...(ownerRestriction ? { ownerRestriction } : {}), ...page }),
+        ),
       render: (items: RelationshipTemplate[]) => items.map((t) => renderTemplate(version, t)),
     });
 

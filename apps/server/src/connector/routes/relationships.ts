@@ -3,6 +3,7 @@ import type { AuditLogEntry, CanCreateResult, Relationship, RelationshipIdInput 
 import type { Action, Core, Principal } from "@idhub/core";
 import { route, type AnyRoute } from "../../http/route-table.js";
 import { documentedBody } from "../../http/documented-body.js";
+import { allItems, capNote } from "../../http/list-cap.js";
 import { renderTemplate, templateSchema, type ConnectorVersion } from "./relationship-templates.js";
 
 // {P}/Relationships… — one shared record per relationship, rendered for the caller (peer = the
@@ -156,11 +157,13 @@ export function relationshipRoutes(version: ConnectorVersion): AnyRoute[] {
       summary: "List the account's relationships",
       description:
         "Every relationship this account is party to and has not decomposed. Filters `peer`, `status`, and both " +
-        "`templateId` and `template.id`; other keys → 400 `query must NOT have additional properties`.",
+        "`templateId` and `template.id`; other keys → 400 `query must NOT have additional properties`." +
+        capNote("relationships", "relationships.list", "`error.runtime.list.tooLarge`"),
       query: listQuery,
       status: 200,
       response: z.array(relationship),
-      handle: ({ core, principal, query }) => core.relationships.list(principal, { query: query as Record<string, string | string[]> }),
+      handle: ({ core, principal, query }) =>
+        allItems("relationships", (page) => core.relationships.list(principal, { query: query as Record<string, string | string[]>, ...page })),
       render: (items: Relationship[]) => items.map(render),
     }),
     route({

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import type { ResolveContext, ResolveResult } from "@idhub/core";
+import { collectPages, MAX_PAGE_SIZE, type Core, type Principal, type ResolveContext, type ResolveInput, type ResolveResult } from "@idhub/core";
+import { capNote, REST_LIST_CAP } from "../../http/list-cap.js";
 import { route } from "../../http/route-table.js";
 import { queryBoolean } from "../wire.js";
 import { identityName } from "./identities.js";
@@ -31,6 +32,16 @@ function contextOf(raw: string | string[] | undefined): ResolveContext | undefin
   return values.length === 1 ? values[0] : values;
 }
 
+/** Every page of a resolve (Trusted Twin's answer has no continuation), up to REST_LIST_CAP twins. */
+async function resolveAll(core: Core, principal: Principal, input: ResolveInput): Promise<ResolveResult> {
+  const pages = await collectPages(REST_LIST_CAP, "twins", (page: ResolveResult) => page.twins.length, (cursor) =>
+    core.identities.resolve(principal, { ...input, ...(cursor !== undefined ? { cursor } : {}), limit: MAX_PAGE_SIZE }),
+  );
+  if (pages.length === 1) return pages[0]!;
+  const details = input.details ? { details: pages.flatMap((page) => page.details ?? []) } : {};
+  return { twins: pages.flatMap((page) => page.twins), ...details, nextCursor: null };
+}
+
 const renderResolved = (result: ResolveResult) =>
   result.details ? { twins: Object.fromEntries(result.details.map((twin) => [twin.id, renderTwin(twin)])) } : { twins: result.twins };
 
@@ -42,13 +53,13 @@ export const resolveRoutes = [
     summary: "Resolve an identity to twins",
     description:
       "The twins carrying a valid identity of that name visible to the caller: the caller's account's own (personal), " +
-      "every visible one (system), or those of the given accounts. An unknown or invisible name answers `{\"twins\": []}`.",
+      "every visible one (system), or those of the given accounts. An unknown or invisible name answers `{\"twins\": []}`." +
+      capNote("twins", "identities.resolve", "/ 400141"),
     params: z.object({ identity: identityName }),
     query: resolveQuery,
     status: 200,
     response: resolved,
-    handle: ({ core, principal, params, query }) =>
-      core.identities.resolve(principal, { name: params.identity, context: contextOf(query.context), details: query.details }),
+    handle: ({ core, principal, params, query }) => resolveAll(core, principal, { name: params.identity, context: contextOf(query.context), details: query.details }),
     render: renderResolved,
   }),
 ];

@@ -1,4 +1,5 @@
 import { ADDRESS_PATTERN } from "../../access/kernel.js";
+import { MAX_PAGE_SIZE } from "../../shared/pagination.js";
 import { runtimeSchema, type InputOf } from "../../shared/validation/index.js";
 import { TEMPLATE_ID } from "../ids.js";
 import type { Query } from "../query.js";
@@ -48,7 +49,13 @@ export const deleteTemplateSchema = runtimeSchema({
 /** `query`: Connector-style filters (query.ts); `ownerRestriction`: `o` own only, `p` loaded peer templates only. */
 export const listTemplatesSchema = runtimeSchema({
   type: "object",
-  properties: { query: {}, ownerRestriction: {} },
+  properties: {
+    query: {},
+    ownerRestriction: {},
+    /** A previous page's `nextCursor`; `limit` 1–100, default 50. */
+    cursor: { type: "string", maxLength: 200 },
+    limit: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE },
+  },
   additionalProperties: false,
 });
 export const REFERENCE_INVALID = "token / relationship template reference invalid";
@@ -74,4 +81,9 @@ export type LoadRelationshipTemplateInput = InputOf<typeof loadTemplateSchema>;
 export type CreateTemplateTokenInput = InputOf<typeof createTokenSchema>;
 export type PasswordProtectionInput = NonNullable<CreateRelationshipTemplateInput["passwordProtection"]>;
 /** The schema lets `query` and `ownerRestriction` through; the list use case checks them (upstream's order). */
-export type ListRelationshipTemplatesInput = { query?: Query | undefined; ownerRestriction?: "o" | "p" | undefined };
+export type ListRelationshipTemplatesInput = {
+  query?: Query | undefined;
+  ownerRestriction?: "o" | "p" | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+};

@@ -14,7 +14,7 @@ import { invalidProperty } from "./invalid-property.js";
 /** The JSON-schema subset the Connector's request schemas use. */
 export type JsonSchema =
   | { readonly type?: undefined; readonly errorMessage?: string }
-  | { readonly type: "string"; readonly pattern?: string; readonly minLength?: number; readonly errorMessage?: string }
+  | { readonly type: "string"; readonly pattern?: string; readonly minLength?: number; readonly maxLength?: number; readonly errorMessage?: string }
   | { readonly type: "number" | "integer"; readonly minimum?: number; readonly maximum?: number }
   | { readonly type: "boolean"; readonly const?: boolean }
   | ObjectSchema;
