@@ -13,20 +13,14 @@
  * RETURNING statement, which leaves it open and stops WAL checkpoints (architecture.md).
  */
 import { createServer } from "node:http";
-import Database from "better-sqlite3";
 import { readBody, send } from "./bare-http.js";
+import { openBenchSqlite } from "./bench-sqlite.js";
 
-const file = process.env.BENCH_SQLITE_FILE;
-if (!file) throw new Error("BENCH_SQLITE_FILE is required");
 const port = Number(process.env.PORT ?? 0);
 const READ_ROWS = 10_000;
 const READ_REFERENCE = "did:e:localhost:dids:seeded00000000000000";
 
-const db = new Database(file);
-db.pragma("journal_mode = WAL");
-db.pragma("synchronous = NORMAL");
-db.pragma("foreign_keys = ON");
-db.pragma("busy_timeout = 5000");
+const db = openBenchSqlite();
 db.exec(`create table if not exists metadata (
   reference text not null,
   key text not null,

@@ -11,17 +11,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { initTRPC } from "@trpc/server";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
-import Database from "better-sqlite3";
 import { z } from "zod";
+import { openBenchSqlite } from "./bench-sqlite.js";
 
-const file = process.env.BENCH_SQLITE_FILE;
-if (!file) throw new Error("BENCH_SQLITE_FILE is required");
 
-const db = new Database(file);
-db.pragma("journal_mode = WAL");
-db.pragma("synchronous = NORMAL");
-db.pragma("foreign_keys = ON");
-db.pragma("busy_timeout = 5000");
+const db = openBenchSqlite();
 db.exec(`create table if not exists metadata (
   reference text not null, key text not null, value text not null, version integer not null,
   created_at integer not null, updated_at integer not null, primary key (reference, key))`);

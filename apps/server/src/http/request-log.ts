@@ -13,6 +13,9 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * bodies or query strings, which may carry secrets.
  */
 export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
+  // The line's fields are fixed above and none can hold a secret (a sensitive path is logged as its
+  // route template), so it skips the logger's redaction pass, which doubled the line's cost.
+  const requests = logger.child({}, { redact: [] });
   return async (c, next) => {
     const startedAt = performance.now();
     const incoming = c.req.header("x-request-id");
@@ -21,7 +24,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     c.set("startedAt", startedAt);
     await next();
     setResponseHeader(c, "X-Request-Id", requestId);
-    logger.info(
+    requests.info(
       {
         reqId: requestId,
         method: c.req.method,

@@ -1,9 +1,9 @@
 import type { CreatedAccount } from "@idhub/core";
 import { testDialects } from "@idhub/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expectConnectorError, expectConnectorHeaders } from "../support/assertions.js";
 import type { Reply, RequestOptions } from "../support/http.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { withServer } from "../support/server.js";
 
 // The same surface over /api/core/v1 with plain HTTP requests, as Connector 7.x and SDK 7.x speak
 // it: 7.x DTO shapes (relationships carry `templateId`, templates and tokens `reference {truncated,
@@ -18,14 +18,12 @@ const PATTERN =
 const NOT_FOUND = "There is no stored IdentityMetadata for the specified combination of reference and key.";
 
 describe.each(testDialects)("Connector 7.x shapes over /api/core/v1 (%s)", (dialect) => {
-  let server: TestServer;
-  let accountA: CreatedAccount;
-  let accountB: CreatedAccount;
+  const fx = withServer(dialect, { accountA: "A", accountB: "B" });
   let addressA: string;
   let addressB: string;
 
   const as = (account: CreatedAccount) => (method: string, path: string, options: RequestOptions = {}): Promise<Reply> =>
-    server.http(method, P + path, { ...options, headers: { "X-API-KEY": account.secret, ...options.headers } });
+    fx.server.http(method, P + path, { ...options, headers: { "X-API-KEY": account.secret, ...options.headers } });
   let a: ReturnType<typeof as>;
   let b: ReturnType<typeof as>;
   const ok = (reply: Reply, status = 200) => {
@@ -42,15 +40,11 @@ describe.each(testDialects)("Connector 7.x shapes over /api/core/v1 (%s)", (dial
   const bodyless = { headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" };
 
   beforeAll(async () => {
-    server = await startTestServer(dialect);
-    accountA = await server.createAccount("A");
-    accountB = await server.createAccount("B");
-    a = as(accountA);
-    b = as(accountB);
+    a = as(fx.accountA);
+    b = as(fx.accountB);
     addressA = ok(await a("GET", "/Account/IdentityInfo")).address;
     addressB = ok(await b("GET", "/Account/IdentityInfo")).address;
   });
-  afterAll(() => server.stop());
 
   it("establishes, accepts, terminates and decomposes with 7.x DTOs", async () => {
     const template = ok(await a("POST", "/RelationshipTemplates/Own", { body: { maxNumberOfAllocations: 1, expiresAt: inTenMinutes(), content: ARBITRARY } }), 201);
@@ -99,7 +93,7 @@ describe.each(testDialects)("Connector 7.x shapes over /api/core/v1 (%s)", (dial
     ok(await b("DELETE", `/RelationshipTemplates/${template.id}`), 204);
     expect(ok(await b("GET", "/RelationshipTemplates/Peer"))).toEqual([]);
     // not on the 6.x prefix: the path exists there (GET), so 405
-    const v2 = await server.http("DELETE", `/api/v2/RelationshipTemplates/${template.id}`, { headers: { "X-API-KEY": accountA.secret } });
+    const v2 = await fx.server.http("DELETE", `/api/v2/RelationshipTemplates/${template.id}`, { headers: { "X-API-KEY": fx.accountA.secret } });
     expectConnectorError(v2, 405, "error.connector.http.methodNotAllowed");
     expect(v2.headers.get("allow")).toBe("GET");
   });
@@ -184,9 +178,9 @@ describe.each(testDialects)("Connector 7.x shapes over /api/core/v1 (%s)", (dial
         400,
         "error.connector.validation.invalidJsonInPayload",
       );
-      expectConnectorError(await server.http("PUT", `${P}/IdentityMetadata`, { body: { reference: addressB, value: 1 } }), 401, "error.connector.unauthorized");
+      expectConnectorError(await fx.server.http("PUT", `${P}/IdentityMetadata`, { body: { reference: addressB, value: 1 } }), 401, "error.connector.unauthorized");
       expectConnectorError(
-        await server.http("GET", `${P}/IdentityMetadata?reference=${addressB}`, { headers: { "x-api-key": "wrong" } }),
+        await fx.server.http("GET", `${P}/IdentityMetadata?reference=${addressB}`, { headers: { "x-api-key": "wrong" } }),
         401,
         "error.connector.unauthorized",
       );
@@ -240,13 +234,13 @@ describe.each(testDialects)("Connector 7.x shapes over /api/core/v1 (%s)", (dial
   });
 
   it("6.x and 7.x never mix: the same relationship on both prefixes", async () => {
-    const x = await server.createAccount();
-    const y = await server.createAccount();
+    const x = await fx.server.createAccount();
+    const y = await fx.server.createAccount();
     const [px, py] = [as(x), as(y)];
     const template = ok(await px("POST", "/RelationshipTemplates/Own", { body: { expiresAt: inTenMinutes(), content: ARBITRARY } }), 201);
     ok(await py("POST", "/RelationshipTemplates/Peer", { body: { reference: template.reference.truncated, password: undefined } }), 201);
     const rel = ok(await py("POST", "/Relationships", { body: { templateId: template.id, creationContent: CREATION } }), 201);
-    const v2 = await server.http("GET", `/api/v2/Relationships/${rel.id}`, { headers: { "X-API-KEY": x.secret } });
+    const v2 = await fx.server.http("GET", `/api/v2/Relationships/${rel.id}`, { headers: { "X-API-KEY": x.secret } });
     expect(v2.status).toBe(200);
     expect(v2.body.result).not.toHaveProperty("templateId");
     expect(v2.body.result.template).toMatchObject({ id: template.id, isOwn: true, truncatedReference: template.reference.truncated });

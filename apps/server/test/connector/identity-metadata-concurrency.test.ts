@@ -1,6 +1,6 @@
 import { testDialects } from "@idhub/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { describe, expect, it } from "vitest";
+import { withServer } from "../support/server.js";
 import { contractFetch } from "../support/http.js";
 
 // quality.md "Concurrency": many concurrent first-time upserts of the same (reference, no key) over
@@ -10,14 +10,10 @@ import { contractFetch } from "../support/http.js";
 const N = 200;
 
 describe.each(testDialects)("concurrent IdentityMetadata upserts (%s)", (dialect) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(dialect);
-  });
-  afterAll(() => server.stop());
+  const fx = withServer(dialect);
 
   async function rowsOf(account: string) {
-    return server.database.db
+    return fx.server.database.db
       .selectFrom("identity_metadata")
       .select(["has_key", "key", "value", "version"])
       .where("owner", "=", account)
@@ -25,11 +21,11 @@ describe.each(testDialects)("concurrent IdentityMetadata upserts (%s)", (dialect
   }
 
   it(`${N} concurrent first upserts of (own address, no key) → ${N}× 200 and exactly one row`, async () => {
-    const account = await server.createAccount("racer");
+    const account = await fx.server.createAccount("racer");
     const reference = account.account.address;
     const replies = await Promise.all(
       Array.from({ length: N }, (_, i) =>
-        fetch(`${server.url}/api/core/v1/IdentityMetadata`, {
+        fetch(`${fx.server.url}/api/core/v1/IdentityMetadata`, {
           method: "PUT",
           headers: { "X-API-KEY": account.secret, "content-type": "application/json" },
           body: JSON.stringify({ reference, value: { i } }),
@@ -43,11 +39,11 @@ describe.each(testDialects)("concurrent IdentityMetadata upserts (%s)", (dialect
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ has_key: 0, key: "", version: N });
     // the stored value is one of the written ones, and GET returns it
-    const get = await contractFetch(`${server.url}/api/v2/IdentityMetadata?reference=${reference}`, { headers: { "X-API-KEY": account.secret } });
+    const get = await contractFetch(`${fx.server.url}/api/v2/IdentityMetadata?reference=${reference}`, { headers: { "X-API-KEY": account.secret } });
     const stored = ((await get.json()) as { result: { value: { i: number } } }).result.value;
     expect(JSON.parse(rows[0]!.value)).toEqual(stored);
     // one event per acknowledged upsert
-    const events = await server.database.db
+    const events = await fx.server.database.db
       .selectFrom("events")
       .select((eb) => eb.fn.countAll().as("n"))
       .where("account", "=", account.account.id)
@@ -57,22 +53,22 @@ describe.each(testDialects)("concurrent IdentityMetadata upserts (%s)", (dialect
   });
 
   it(`${N} concurrent first upserts of (peer, key "k") by two accounts each keep one row per account`, async () => {
-    const a = await server.createAccount("a");
-    const b = await server.createAccount("b");
+    const a = await fx.server.createAccount("a");
+    const b = await fx.server.createAccount("b");
     // relationship via the core use cases (the HTTP flow is covered elsewhere)
-    const pa = await server.core.access.authenticate({ secret: a.secret, client: "test" });
-    const pb = await server.core.access.authenticate({ secret: b.secret, client: "test" });
-    const template = await server.core.relationshipTemplates.create(pa, {
+    const pa = await fx.server.core.access.authenticate({ secret: a.secret, client: "test" });
+    const pb = await fx.server.core.access.authenticate({ secret: b.secret, client: "test" });
+    const template = await fx.server.core.relationshipTemplates.create(pa, {
       expiresAt: new Date(Date.now() + 600_000).toISOString(),
       content: { "@type": "ArbitraryRelationshipTemplateContent", value: 1 },
     });
-    await server.core.relationshipTemplates.load(pb, { reference: template.reference.truncated });
-    await server.core.relationships.create(pb, {
+    await fx.server.core.relationshipTemplates.load(pb, { reference: template.reference.truncated });
+    await fx.server.core.relationships.create(pb, {
       templateId: template.id,
       creationContent: { "@type": "ArbitraryRelationshipCreationContent", value: 1 },
     });
     const put = (secret: string, reference: string, i: number) =>
-      fetch(`${server.url}/api/v2/IdentityMetadata`, {
+      fetch(`${fx.server.url}/api/v2/IdentityMetadata`, {
         method: "PUT",
         headers: { "x-api-key": secret, "content-type": "application/json" },
         body: JSON.stringify({ reference, key: "k", value: i }),

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { withServer } from "../support/server.js";
 
 // Every relationship-template, relationship and identity-metadata route is described in the
 // OpenAPI document, under the prefixes it exists on, with per-prefix (6.x / 7.x) DTO schemas.
@@ -31,13 +31,11 @@ const SHARED = [
 ] as const;
 
 describe("OpenAPI for the Connector relationship and metadata routes", () => {
-  let server: TestServer;
+  const fx = withServer();
   let doc: any;
   beforeAll(async () => {
-    server = await startTestServer();
-    doc = (await server.http("GET", "/docs/json")).body;
+    doc = (await fx.server.http("GET", "/docs/json")).body;
   });
-  afterAll(() => server.stop());
 
   it("documents every route under both prefixes, with a summary, a description and the connector tag", () => {
     for (const prefix of ["/api/core/v1", "/api/v2"]) {

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { AppRouter } from "@idhub/api";
-import type { CreatedAccount } from "@idhub/core";
 import { testDialects } from "@idhub/db/testing";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { pino } from "pino";
@@ -12,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 import { httpClient } from "../support/http.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { withServer } from "../support/server.js";
 
 // A disabled account's secrets are refused by the very next request on all three surfaces, and
 // its data stays. Two cases, because the authentication path may cache credentials:
@@ -43,20 +42,14 @@ const ALL_OK: Surfaces = { trustedtwin: 200, connector: 200, trpc: 200 };
 const ALL_REFUSED: Surfaces = { trustedtwin: 401, connector: 401, trpc: 401 };
 
 describe.each(testDialects)("account disable in the server's process (%s)", (dialect) => {
-  let server: TestServer;
-  let acme: CreatedAccount;
-  beforeAll(async () => {
-    server = await startTestServer(dialect);
-    acme = await server.createAccount("acme");
-  });
-  afterAll(() => server.stop());
+  const fx = withServer(dialect, { acme: "acme" });
 
   it("refuses the account's secrets on the next request of every surface; enabling restores them", async () => {
-    expect(await statuses(server.url, acme.secret)).toEqual(ALL_OK);
-    await server.core.admin.setAccountDisabled({ account: acme.account.id, disabled: true });
-    expect(await statuses(server.url, acme.secret)).toEqual(ALL_REFUSED);
-    await server.core.admin.setAccountDisabled({ account: acme.account.id, disabled: false });
-    expect(await statuses(server.url, acme.secret)).toEqual(ALL_OK);
+    expect(await statuses(fx.server.url, fx.acme.secret)).toEqual(ALL_OK);
+    await fx.server.core.admin.setAccountDisabled({ account: fx.acme.account.id, disabled: true });
+    expect(await statuses(fx.server.url, fx.acme.secret)).toEqual(ALL_REFUSED);
+    await fx.server.core.admin.setAccountDisabled({ account: fx.acme.account.id, disabled: false });
+    expect(await statuses(fx.server.url, fx.acme.secret)).toEqual(ALL_OK);
   });
 });
 

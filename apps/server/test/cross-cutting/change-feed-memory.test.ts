@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccounts } from "../support/harness-core.js";
 import { readFileSync } from "node:fs";
 import { sharedDatabase, spawnServer, type ServerProcess, type SharedDatabase } from "../support/processes.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { withServer } from "../support/server.js";
 import { contractFetch } from "../support/http.js";
 
 // What open subscriptions cost the server. The buffer logic lives in core and does not depend on
@@ -86,25 +86,21 @@ describe("1,000 idle subscriptions on one server process", () => {
 });
 
 describe("a consumer that never reads", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const fx = withServer();
 
   it("is held to its buffer and then dropped with a retryable error, instead of growing the server's memory", async () => {
-    const a = await server.createAccount();
-    const principal = await server.core.access.authenticate({ secret: a.secret, client: "test" });
-    const twin = await server.core.twins.create(principal, {});
-    const head = (await server.core.events.list(principal, { after: 0, limit: 500 })).next;
+    const a = await fx.server.createAccount();
+    const principal = await fx.server.core.access.authenticate({ secret: a.secret, client: "test" });
+    const twin = await fx.server.core.twins.create(principal, {});
+    const head = (await fx.server.core.events.list(principal, { after: 0, limit: 500 })).next;
 
     // A raw socket that sends the request and then never reads a byte.
-    const { port } = new URL(server.url);
+    const { port } = new URL(fx.server.url);
     const socket: Socket = connect(Number(port), "127.0.0.1");
     await new Promise((resolve) => socket.once("connect", resolve));
     socket.pause();
     socket.write(`GET ${subscribePath({ after: head })} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${a.secret}\r\n\r\n`);
-    await waitFor(() => server.core.events.subscriptionStats().subscriptions === 1, 5_000, "the subscription to open");
+    await waitFor(() => fx.server.core.events.subscriptionStats().subscriptions === 1, 5_000, "the subscription to open");
 
     const rssBefore = process.memoryUsage().rss;
     let maxBuffered = 0;
@@ -112,15 +108,15 @@ describe("a consumer that never reads", () => {
     const longName = (i: number, j: number) => `LONG${i % 10}#${String(j).padStart(4, "0")}${"x".repeat(120)}${i}`;
     // A fresh twin every 9 batches keeps each twin under the default identities-per-twin quota (1,000).
     let target = twin;
-    for (let i = 0; i < 600 && server.core.events.subscriptionStats().subscriptions > 0; i++) {
-      if (i > 0 && i % 9 === 0) target = await server.core.twins.create(principal, {});
-      await server.core.identities.create(principal, { twin: target.id, identities: Array.from({ length: 100 }, (_, j) => ({ name: longName(i, j) })) });
+    for (let i = 0; i < 600 && fx.server.core.events.subscriptionStats().subscriptions > 0; i++) {
+      if (i > 0 && i % 9 === 0) target = await fx.server.core.twins.create(principal, {});
+      await fx.server.core.identities.create(principal, { twin: target.id, identities: Array.from({ length: 100 }, (_, j) => ({ name: longName(i, j) })) });
       written += 100;
-      maxBuffered = Math.max(maxBuffered, server.core.events.subscriptionStats().buffered);
+      maxBuffered = Math.max(maxBuffered, fx.server.core.events.subscriptionStats().buffered);
       await sleep(1);
     }
     const rssGrowthMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
-    const stats = server.core.events.subscriptionStats();
+    const stats = fx.server.core.events.subscriptionStats();
     console.info(
       `never-reading consumer: dropped after ${written} events; at most ${maxBuffered} events buffered (limit ${SUBSCRIBER_BUFFER}); test process RSS +${rssGrowthMb.toFixed(1)} MB over the burst`,
     );

@@ -1,24 +1,20 @@
 import { testDialects } from "@idhub/db/testing";
 import { createClient, errorCode } from "@idhub/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { pruneEventsBefore } from "../../src/retention.js";
 import { collectFeed, listAll } from "../support/feed.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { withServer } from "../support/server.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(testDialects)("change feed retention (%s)", (dialect) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(dialect);
-  });
-  afterAll(() => server.stop());
+  const fx = withServer(dialect);
 
   it("prunes events older than the window, answers events.cursorExpired for an older cursor, and touches nothing newer", async () => {
-    const [a, b] = [await server.createAccount("A"), await server.createAccount("B")];
-    const ca = createClient({ url: server.url, apiKey: a.secret });
-    const cb = createClient({ url: server.url, apiKey: b.secret });
+    const [a, b] = [await fx.server.createAccount("A"), await fx.server.createAccount("B")];
+    const ca = createClient({ url: fx.server.url, apiKey: a.secret });
+    const cb = createClient({ url: fx.server.url, apiKey: b.secret });
     for (let i = 0; i < 30; i++) await ca.twins.create.mutate({});
     const old = await listAll(ca);
     await sleep(20);
@@ -29,7 +25,7 @@ describe.each(testDialects)("change feed retention (%s)", (dialect) => {
     const newer = (await listAll(ca)).slice(old.length);
     const feedB = await listAll(cb);
 
-    const deleted = await pruneEventsBefore(server.core, cutoff);
+    const deleted = await pruneEventsBefore(fx.server.core, cutoff);
     expect(deleted).toBeGreaterThanOrEqual(old.length);
     // Gone: A sees only what is newer than the window; from 0 means "from the oldest retained".
     expect(await listAll(ca)).toEqual(newer);
@@ -42,25 +38,25 @@ describe.each(testDialects)("change feed retention (%s)", (dialect) => {
     const feed = collectFeed(ca, { after: stale });
     await expect(feed.until(() => false)).rejects.toMatchObject({ data: { domain: { code: "events.cursorExpired" } } });
     feed.stop();
-    const log = await server.http("GET", `/log?fragment=${old[3]!.id}`, { secret: a.secret });
+    const log = await fx.server.http("GET", `/log?fragment=${old[3]!.id}`, { secret: a.secret });
     expect({ status: log.status, subcode: log.body.subcode }).toEqual({ status: 400, subcode: 400592 });
     // The last pruned event is still a live cursor: nothing after it is missing.
     expect((await ca.events.list.query({ after: old.at(-1)!.seq })).items).toEqual(newer);
     // A second prune finds nothing more to delete.
-    expect(await pruneEventsBefore(server.core, cutoff)).toBe(0);
+    expect(await pruneEventsBefore(fx.server.core, cutoff)).toBe(0);
     expect(await listAll(ca)).toEqual(newer);
   });
 
   it("prunes in batches of at most 500 per transaction", async () => {
-    const a = await server.createAccount();
-    const ca = createClient({ url: server.url, apiKey: a.secret });
+    const a = await fx.server.createAccount();
+    const ca = createClient({ url: fx.server.url, apiKey: a.secret });
     // Two twins: 1,200 identities on one would pass the default identities-per-twin quota (1,000).
     const twins = [await ca.twins.create.mutate({}), await ca.twins.create.mutate({})];
     for (let i = 0; i < 12; i++) await ca.identities.create.mutate({ twin: twins[i % 2]!.id, identities: Array.from({ length: 100 }, (_, j) => ({ name: `B${i}#n${j}` })) });
     const before = Date.now() + 1;
     await sleep(2);
-    expect(await server.core.events.prune(before)).toBe(500);
-    expect(await pruneEventsBefore(server.core, before)).toBeGreaterThanOrEqual(700);
+    expect(await fx.server.core.events.prune(before)).toBe(500);
+    expect(await pruneEventsBefore(fx.server.core, before)).toBeGreaterThanOrEqual(700);
     expect(await listAll(ca)).toEqual([]);
   });
 });

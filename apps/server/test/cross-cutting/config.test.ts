@@ -4,6 +4,19 @@ import { describe, expect, it } from "vitest";
 import { bootstrapSecretPath } from "../../src/bootstrap.js";
 import { CONFIG_VARIABLES, loadConfig } from "../../src/config.js";
 
+/** The webhook settings when no IDHUB_WEBHOOKS_* variable is set. */
+const DEFAULT_WEBHOOKS = {
+  allowPrivate: false,
+  key: undefined,
+  concurrency: 16,
+  pollMs: 1_000,
+  timeoutMs: 10_000,
+  leaseMs: 30_000,
+  minBackoffMs: 1_000,
+  maxBackoffMs: 3_600_000,
+  disableAfterMs: 86_400_000,
+};
+
 describe("loadConfig", () => {
   it("has the documented defaults; empty variables count as unset", () => {
     expect(loadConfig({ PORT: "" })).toEqual({
@@ -24,17 +37,7 @@ describe("loadConfig", () => {
       corsOrigins: [],
       metricsPort: undefined,
       metricsToken: undefined,
-      webhooks: {
-        allowPrivate: false,
-        key: undefined,
-        concurrency: 16,
-        pollMs: 1_000,
-        timeoutMs: 10_000,
-        leaseMs: 30_000,
-        minBackoffMs: 1_000,
-        maxBackoffMs: 3_600_000,
-        disableAfterMs: 86_400_000,
-      },
+      webhooks: DEFAULT_WEBHOOKS,
     });
   });
 
@@ -79,17 +82,7 @@ describe("loadConfig", () => {
       corsOrigins: ["https://app.example.com"],
       metricsPort: 9100,
       metricsToken: "a-scrape-token-of-16+",
-      webhooks: {
-        allowPrivate: false,
-        key: undefined,
-        concurrency: 16,
-        pollMs: 1_000,
-        timeoutMs: 10_000,
-        leaseMs: 30_000,
-        minBackoffMs: 1_000,
-        maxBackoffMs: 3_600_000,
-        disableAfterMs: 86_400_000,
-      },
+      webhooks: DEFAULT_WEBHOOKS,
     });
   });
 

@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { describe, expect, it } from "vitest";
+import { withServer } from "../support/server.js";
 
 describe("OpenAPI document and Swagger UI", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const fx = withServer();
 
   it("serves one OpenAPI 3.1 document at /openapi.json and /docs/json, without authentication", async () => {
-    const a = await server.http("GET", "/openapi.json");
-    const b = await server.http("GET", "/docs/json");
+    const a = await fx.server.http("GET", "/openapi.json");
+    const b = await fx.server.http("GET", "/docs/json");
     expect(a.status).toBe(200);
     expect(b.body).toEqual(a.body);
     const doc = a.body;
@@ -19,7 +15,7 @@ describe("OpenAPI document and Swagger UI", () => {
   });
 
   it("describes every route of both tables, with the error bodies as shared components", async () => {
-    const doc = (await server.http("GET", "/openapi.json")).body;
+    const doc = (await fx.server.http("GET", "/openapi.json")).body;
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         "/whoami", "/account", "/users", "/users/{user}", "/roles", "/roles/{role}",
@@ -49,28 +45,24 @@ describe("OpenAPI document and Swagger UI", () => {
   });
 
   it("serves Swagger UI from the installed package (no CDN)", async () => {
-    const page = await server.http("GET", "/docs");
+    const page = await fx.server.http("GET", "/docs");
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(page.text).not.toMatch(/https?:\/\//);
     for (const asset of page.text.match(/\/docs\/[\w./-]+/g)!) {
-      const reply = await server.http("GET", asset);
+      const reply = await fx.server.http("GET", asset);
       expect(reply.status, asset).toBe(200);
       expect(reply.text.length, asset).toBeGreaterThan(10);
     }
-    expect((await server.http("GET", "/docs/assets/package.json")).status).toBe(404);
+    expect((await fx.server.http("GET", "/docs/assets/package.json")).status).toBe(404);
   });
 });
 
 describe("conditional requests in the OpenAPI document", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const fx = withServer();
 
   it("declares If-Match on conditional changes and ETag on versioned answers, on both surfaces", async () => {
-    const doc = (await server.http("GET", "/openapi.json")).body;
+    const doc = (await fx.server.http("GET", "/openapi.json")).body;
     const ifMatch = (op: { parameters?: { in: string; name: string }[] }) =>
       (op.parameters ?? []).some((p) => p.in === "header" && p.name === "if-match");
     const patch = doc.paths["/twins/{twin}/identities/{identity}"].patch;

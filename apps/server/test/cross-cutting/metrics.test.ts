@@ -1,9 +1,9 @@
 import parsePrometheusTextFormat, { type PrometheusFamily } from "parse-prometheus-text-format";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { AppRouter } from "@idhub/api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { startTestServer, withServer } from "../support/server.js";
 
 const scrape = async (url: string, headers: Record<string, string> = {}) => {
   const response = await fetch(url, { headers });
@@ -17,19 +17,15 @@ const family = (families: PrometheusFamily[], name: string) => {
 };
 
 describe("Prometheus metrics on IDHUB_METRICS_PORT", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer("sqlite", { IDHUB_METRICS_PORT: "0" });
-  });
-  afterAll(() => server.stop());
+  const fx = withServer("sqlite", {}, { IDHUB_METRICS_PORT: "0" });
 
   it("count every request by surface, route template and status after a mixed workload; no id or name in any label", async () => {
-    const acme = await server.createAccount("acme-metrics-name");
+    const acme = await fx.server.createAccount("acme-metrics-name");
     const secret = acme.secret;
     const sent = new Map<string, number>();
     const send = async (key: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
       sent.set(key, (sent.get(key) ?? 0) + 1);
-      return server.http(method, path, { secret, body, headers });
+      return fx.server.http(method, path, { secret, body, headers });
     };
 
     const twins: string[] = [];
@@ -46,14 +42,14 @@ describe("Prometheus metrics on IDHUB_METRICS_PORT", () => {
     await send("connector GET /api/core/v1/IdentityMetadata 200", "GET", `/api/core/v1/IdentityMetadata?reference=${acme.account.address}&key=k`);
     await send("trustedtwin unmatched 404", "GET", `/no/such/${twins[0]}`);
     sent.set("trustedtwin GET /whoami 401", 1);
-    await server.http("GET", "/whoami", { secret: "not-a-secret" });
+    await fx.server.http("GET", "/whoami", { secret: "not-a-secret" });
 
-    const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/trpc`, headers: { authorization: secret } })] });
+    const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${fx.server.url}/trpc`, headers: { authorization: secret } })] });
     await trpc.access.whoami.query();
     await trpc.access.whoami.query();
     sent.set("trpc GET /trpc/access.whoami 200", 2);
 
-    const scraped = await scrape(server.metricsUrl!);
+    const scraped = await scrape(fx.server.metricsUrl!);
     expect(scraped.status).toBe(200);
     expect(scraped.type).toMatch(/^text\/plain; version=0\.0\.4/);
     const families = parsePrometheusTextFormat(scraped.text);
@@ -96,7 +92,7 @@ describe("Prometheus metrics on IDHUB_METRICS_PORT", () => {
   });
 
   it("are not served on the public port", async () => {
-    const reply = await server.http("GET", "/metrics");
+    const reply = await fx.server.http("GET", "/metrics");
     expect(reply.status).toBe(404);
     expect(reply.text).not.toContain("idhub_http_requests_total");
   });

@@ -1,6 +1,6 @@
 import { testDialects } from "@idhub/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { describe, expect, it } from "vitest";
+import { withServer } from "../support/server.js";
 
 // Per-account quotas (IDHUB_MAX_TWINS, IDHUB_MAX_IDENTITIES_PER_TWIN, IDHUB_MAX_METADATA_RECORDS):
 // past the limit every surface answers its documented error — Trusted Twin 400 / 400141
@@ -10,24 +10,20 @@ import { startTestServer, type TestServer } from "../support/server.js";
 const LIMITS = { IDHUB_MAX_TWINS: "2", IDHUB_MAX_IDENTITIES_PER_TWIN: "3", IDHUB_MAX_METADATA_RECORDS: "2" };
 
 describe.each(testDialects)("quotas (%s)", (dialect) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(dialect, LIMITS);
-  });
-  afterAll(() => server.stop());
+  const fx = withServer(dialect, {}, LIMITS);
 
   const count = async (table: "twins" | "identities" | "identity_metadata" | "events", column: "owner" | "account", account: string) =>
-    (await server.database.db.selectFrom(table).select(column).where(column, "=", account).execute()).length;
+    (await fx.server.database.db.selectFrom(table).select(column).where(column, "=", account).execute()).length;
 
   it("twins: the third twin is refused on both surfaces that create twins; nothing is written", async () => {
-    const { account, secret } = await server.createAccount();
-    for (let i = 0; i < 2; i++) expect((await server.http("POST", "/twins", { secret })).status).toBe(201);
+    const { account, secret } = await fx.server.createAccount();
+    for (let i = 0; i < 2; i++) expect((await fx.server.http("POST", "/twins", { secret })).status).toBe(201);
     const events = await count("events", "account", account.id);
 
-    const refused = await server.http("POST", "/twins", { secret });
+    const refused = await fx.server.http("POST", "/twins", { secret });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ subcode: 400141, description: expect.stringMatching(/at most 2 twins/) });
-    const trpc = await server.http("POST", "/trpc/twins.create", { secret, body: {} });
+    const trpc = await fx.server.http("POST", "/trpc/twins.create", { secret, body: {} });
     expect(trpc.status).toBe(413);
     expect(trpc.body.error.data).toMatchObject({ code: "PAYLOAD_TOO_LARGE", domain: { kind: "TOO_LARGE", code: "quota.twins" } });
 
@@ -36,40 +32,40 @@ describe.each(testDialects)("quotas (%s)", (dialect) => {
   });
 
   it("identities per twin: a create that would pass the limit is refused whole", async () => {
-    const { account, secret } = await server.createAccount();
-    const twin = (await server.http("POST", "/twins", { secret })).body.creation_certificate.uuid;
+    const { account, secret } = await fx.server.createAccount();
+    const twin = (await fx.server.http("POST", "/twins", { secret })).body.creation_certificate.uuid;
     const names = (...ids: number[]) => ({ identities: Object.fromEntries(ids.map((i) => [`RFID#q${i}`, {}])) });
-    expect((await server.http("POST", `/twins/${twin}/identities`, { secret, body: names(1, 2) })).status).toBe(201);
+    expect((await fx.server.http("POST", `/twins/${twin}/identities`, { secret, body: names(1, 2) })).status).toBe(201);
 
-    const tooMany = await server.http("POST", `/twins/${twin}/identities`, { secret, body: names(3, 4) });
+    const tooMany = await fx.server.http("POST", `/twins/${twin}/identities`, { secret, body: names(3, 4) });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.subcode).toBe(400141);
     expect(await count("identities", "owner", account.id)).toBe(2);
 
-    expect((await server.http("POST", `/twins/${twin}/identities`, { secret, body: names(3) })).status).toBe(201);
-    const trpc = await server.http("POST", "/trpc/identities.create", { secret, body: { twin, identities: [{ name: "RFID#q5" }] } });
+    expect((await fx.server.http("POST", `/twins/${twin}/identities`, { secret, body: names(3) })).status).toBe(201);
+    const trpc = await fx.server.http("POST", "/trpc/identities.create", { secret, body: { twin, identities: [{ name: "RFID#q5" }] } });
     expect(trpc.status).toBe(413);
     expect(trpc.body.error.data.domain.code).toBe("quota.identitiesPerTwin");
     expect(await count("identities", "owner", account.id)).toBe(3);
   });
 
   it("metadata records: a new key past the limit is refused; updating an existing one is not", async () => {
-    const { account, secret } = await server.createAccount();
+    const { account, secret } = await fx.server.createAccount();
     const put = (key: string, value: unknown) =>
-      server.http("PUT", "/api/core/v1/IdentityMetadata", { secret, body: { reference: account.address, key, value } });
+      fx.server.http("PUT", "/api/core/v1/IdentityMetadata", { secret, body: { reference: account.address, key, value } });
     expect((await put("a", 1)).status).toBe(200);
     expect((await put("b", 1)).status).toBe(200);
 
     const refused = await put("c", 1);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ code: "error.runtime.quota.metadataRecords", message: expect.stringMatching(/at most 2/) });
-    const trpc = await server.http("POST", "/trpc/identityMetadata.upsert", { secret, body: { reference: account.address, key: "d", value: 1 } });
+    const trpc = await fx.server.http("POST", "/trpc/identityMetadata.upsert", { secret, body: { reference: account.address, key: "d", value: 1 } });
     expect(trpc.status).toBe(413);
     expect(trpc.body.error.data.domain.code).toBe("quota.metadataRecords");
     expect(await count("identity_metadata", "owner", account.id)).toBe(2);
 
     expect((await put("a", 2)).status).toBe(200); // an update does not add a record
-    const missing = await server.http("GET", `/api/v2/IdentityMetadata?reference=${account.address}&key=c`, { secret });
+    const missing = await fx.server.http("GET", `/api/v2/IdentityMetadata?reference=${account.address}&key=c`, { secret });
     expect(missing.status).toBe(404);
   });
 });

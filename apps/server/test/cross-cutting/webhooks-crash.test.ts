@@ -48,11 +48,17 @@ async function tenant(core: Core, name: string): Promise<Principal> {
 const expectedIds = async (s: Shared, account: string, after: number) =>
   (await s.database.store.read.events.list(account, after, 10_000)).map((e) => e.id);
 
-describe.each(testDialects)("webhooks across SIGKILL (%s)", (dialect) => {
-  const cleanup: Array<() => Promise<unknown>> = [];
+/** What a test started (servers, receivers, schemas), undone after it, last first; a failing step does not stop the rest. */
+function cleanUpAfterEach(): Array<() => Promise<unknown>> {
+  const steps: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
+    for (const step of steps.splice(0).reverse()) await step().catch(() => undefined);
   });
+  return steps;
+}
+
+describe.each(testDialects)("webhooks across SIGKILL (%s)", (dialect) => {
+  const cleanup = cleanUpAfterEach();
 
   it("a receiver that is down while the server is SIGKILLed and restarted still gets everything", async () => {
     const s = await shared(dialect);
@@ -87,10 +93,7 @@ describe.each(testDialects)("webhooks across SIGKILL (%s)", (dialect) => {
 
 // PostgreSQL only: N processes on one database is what it is for (SQLite serves one process).
 describe.each(testDialects.filter((d) => d === "postgres"))("webhooks with two server processes (%s)", (dialect) => {
-  const cleanup: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
-  });
+  const cleanup = cleanUpAfterEach();
 
   it("two servers on one PostgreSQL: each event delivered by one of them, none lost when one is killed mid-run", async () => {
       const s = await shared(dialect);

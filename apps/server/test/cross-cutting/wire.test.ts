@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import type { CreatedAccount } from "@idhub/core";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { mountConnector } from "../../src/connector/index.js";
 import { connectorSurface } from "../../src/connector/surface.js";
@@ -16,7 +15,7 @@ import { trustedTwinSurface } from "../../src/trustedtwin/surface.js";
 import { queryBoolean } from "../../src/trustedtwin/wire.js";
 import { expectConnectorError, expectTrustedTwinError } from "../support/assertions.js";
 import type { Reply } from "../support/http.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { withServer } from "../support/server.js";
 import { stubCore } from "../support/stub-core.js";
 
 // Probe routes mounted with the real surfaces and mount functions, to test the wire conventions
@@ -123,17 +122,11 @@ describe("Connector bodies (probe routes)", () => {
 });
 
 describe("wire conventions on the real routes", () => {
-  let server: TestServer;
-  let admin: CreatedAccount;
-  beforeAll(async () => {
-    server = await startTestServer();
-    admin = await server.createAccount();
-  });
-  afterAll(() => server.stop());
-  const get = (path: string) => server.http("GET", path, { secret: admin.secret, headers: { "X-API-KEY": admin.secret } });
+  const fx = withServer("sqlite", { admin: "account 1" });
+  const get = (path: string) => fx.server.http("GET", path, { secret: fx.admin.secret, headers: { "X-API-KEY": fx.admin.secret } });
 
   it("serves every route with and without a trailing slash", async () => {
-    for (const path of ["/whoami", "/users", `/users/${admin.user.id}`, "/api/v2/Account/IdentityInfo"]) {
+    for (const path of ["/whoami", "/users", `/users/${fx.admin.user.id}`, "/api/v2/Account/IdentityInfo"]) {
       const plain = await get(path);
       expect(plain.status, path).toBe(200);
       expect((await get(`${path}/`)).body, path).toEqual(plain.body);
@@ -141,7 +134,7 @@ describe("wire conventions on the real routes", () => {
   });
 
   it("percent-decodes path segments once, then validates", async () => {
-    const id = admin.user.id;
+    const id = fx.admin.user.id;
     const encoded = `%${id.charCodeAt(0).toString(16)}${id.slice(1)}`;
     expect((await get(`/users/${encoded}`)).body.uuid).toBe(id);
     expectTrustedTwinError(await get(`/users/%25${id.charCodeAt(0).toString(16)}${id.slice(1)}`), 400592);
@@ -149,7 +142,7 @@ describe("wire conventions on the real routes", () => {
   });
 
   it("answers HEAD like GET without a body and echoes the request id", async () => {
-    const head = await server.http("HEAD", "/whoami", { secret: admin.secret, headers: { "X-Request-Id": "trace-me-1" } });
+    const head = await fx.server.http("HEAD", "/whoami", { secret: fx.admin.secret, headers: { "X-Request-Id": "trace-me-1" } });
     expect(head.status).toBe(200);
     expect(head.text).toBe("");
     expect(head.headers.get("x-request-id")).toBe("trace-me-1");

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { CreatedAccount } from "@idhub/core";
 import { openTestDatabase, type TestDialect } from "@idhub/db/testing";
 import { pino } from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { startServer, type RunningServer, type StartOptions } from "../../src/server.js";
 import { httpClient, type HttpClient } from "./http.js";
@@ -58,4 +59,40 @@ export async function startTestServer(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A suite's server and accounts, set by `withServer`'s beforeAll (reading one earlier throws). */
+export type ServerFixture<Accounts extends Record<string, string>> = { readonly server: TestServer } & {
+  readonly [K in keyof Accounts]: CreatedAccount;
+};
+
+/**
+ * The set-up most suites share: before the suite's tests, `startTestServer(dialect, env, options)`
+ * and one account per entry of `accounts` (property → account name), in order; after them, stop.
+ * `const fx = withServer(dialect, { a: "A", b: "B" })`, then `fx.server`, `fx.a`, `fx.b` in tests.
+ */
+export function withServer<const Accounts extends Record<string, string> = {}>(
+  dialect: TestDialect = "sqlite",
+  accounts: Accounts = {} as Accounts,
+  env: Record<string, string> = {},
+  options: Pick<StartOptions, "webhooks"> = {},
+): ServerFixture<Accounts> {
+  const values = new Map<string, TestServer | CreatedAccount>();
+  beforeAll(async () => {
+    const server = await startTestServer(dialect, env, options);
+    values.set("server", server);
+    for (const [key, name] of Object.entries(accounts)) values.set(key, await server.createAccount(name));
+  });
+  afterAll(() => (values.get("server") as TestServer | undefined)?.stop());
+  const fixture = {};
+  for (const key of ["server", ...Object.keys(accounts)]) {
+    Object.defineProperty(fixture, key, {
+      get() {
+        const value = values.get(key);
+        if (value === undefined) throw new Error(`withServer: ${key} is set in beforeAll; read it inside a test or hook`);
+        return value;
+      },
+    });
+  }
+  return fixture as ServerFixture<Accounts>;
 }

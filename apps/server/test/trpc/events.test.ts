@@ -1,21 +1,17 @@
 import { testDialects } from "@idhub/db/testing";
 import { createClient, errorCode } from "@idhub/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runUntilSignal } from "../../src/run.js";
 import { userWithStatement } from "../support/accounts.js";
 import { collectFeed, listAll } from "../support/feed.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { startTestServer, withServer } from "../support/server.js";
 
 describe.each(testDialects)("events.list and events.subscribe over HTTP (%s)", (dialect) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(dialect);
-  });
-  afterAll(() => server.stop());
+  const fx = withServer(dialect);
 
   it("lists the caller's events in seq order, pages with next, and filters by type", async () => {
-    const a = await server.createAccount("A");
-    const client = createClient({ url: server.url, apiKey: a.secret });
+    const a = await fx.server.createAccount("A");
+    const client = createClient({ url: fx.server.url, apiKey: a.secret });
     const twins = [];
     for (let i = 0; i < 5; i++) twins.push(await client.twins.create.mutate({}));
     await client.twins.update.mutate({ id: twins[0]!.id, description: { n: 1 } });
@@ -42,8 +38,8 @@ describe.each(testDialects)("events.list and events.subscribe over HTTP (%s)", (
   });
 
   it("rejects bad input with INVALID and changes nothing", async () => {
-    const a = await server.createAccount();
-    const client = createClient({ url: server.url, apiKey: a.secret });
+    const a = await fx.server.createAccount();
+    const client = createClient({ url: fx.server.url, apiKey: a.secret });
     for (const input of [{ limit: 0 }, { limit: 501 }, { after: -1 }, { after: 1.5 }, { types: ["twin*"] }, { extra: 1 }]) {
       const failure = await client.events.list.query(input as never).catch((e: unknown) => e);
       expect(errorCode(failure), JSON.stringify(input)).toBe("validation.invalidInput");
@@ -51,9 +47,9 @@ describe.each(testDialects)("events.list and events.subscribe over HTTP (%s)", (
   });
 
   it("replays then follows live; B never sees A's events", async () => {
-    const [a, b] = [await server.createAccount("A"), await server.createAccount("B")];
-    const ca = createClient({ url: server.url, apiKey: a.secret });
-    const cb = createClient({ url: server.url, apiKey: b.secret });
+    const [a, b] = [await fx.server.createAccount("A"), await fx.server.createAccount("B")];
+    const ca = createClient({ url: fx.server.url, apiKey: a.secret });
+    const cb = createClient({ url: fx.server.url, apiKey: b.secret });
     await ca.twins.create.mutate({});
     const feedA = collectFeed(ca, { after: 0 });
     const feedB = collectFeed(cb, { after: 0 });
@@ -71,8 +67,8 @@ describe.each(testDialects)("events.list and events.subscribe over HTTP (%s)", (
   });
 
   it("subscribes with a type filter", async () => {
-    const a = await server.createAccount();
-    const client = createClient({ url: server.url, apiKey: a.secret });
+    const a = await fx.server.createAccount();
+    const client = createClient({ url: fx.server.url, apiKey: a.secret });
     const feed = collectFeed(client, { types: ["twin.updated"] });
     const twin = await client.twins.create.mutate({});
     await client.twins.update.mutate({ id: twin.id, description: { x: 1 } });
@@ -82,9 +78,9 @@ describe.each(testDialects)("events.list and events.subscribe over HTTP (%s)", (
   });
 
   it("refuses a role without get_events on list and subscribe (403 FORBIDDEN)", async () => {
-    const a = await server.createAccount();
-    const limited = await userWithStatement(server.http, a.secret, { effect: "allow", actions: ["create_twin", "get_log"] });
-    const client = createClient({ url: server.url, apiKey: limited.secret });
+    const a = await fx.server.createAccount();
+    const limited = await userWithStatement(fx.server.http, a.secret, { effect: "allow", actions: ["create_twin", "get_log"] });
+    const client = createClient({ url: fx.server.url, apiKey: limited.secret });
     const listed = await client.events.list.query({}).catch((e: unknown) => e);
     expect(errorCode(listed)).toBe("access.actionNotPermitted");
     const feed = collectFeed(client);

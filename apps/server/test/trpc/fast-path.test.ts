@@ -1,22 +1,15 @@
-import type { CreatedAccount } from "@idhub/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { describe, expect, it } from "vitest";
+import { withServer } from "../support/server.js";
 
 // trpc-fast-path.ts answers plain single mutations itself; the stock fetch handler answers the rest.
 // The same request sent with a chunked body (no Content-Length, so never on the fast path) is the
 // stock handler's answer to compare with: status, body and the headers tRPC sets must be identical.
 describe("tRPC fast path for single mutations", () => {
-  let server: TestServer;
-  let me: CreatedAccount;
-  beforeAll(async () => {
-    server = await startTestServer();
-    me = await server.createAccount("fast path");
-  });
-  afterAll(() => server.stop());
+  const fx = withServer("sqlite", { me: "fast path" });
 
   async function send(path: string, body: string, headers: Record<string, string>, chunked: boolean) {
     const bytes = new TextEncoder().encode(body);
-    const res = await fetch(`${server.url}/trpc/${path}`, {
+    const res = await fetch(`${fx.server.url}/trpc/${path}`, {
       method: "POST",
       headers,
       ...(chunked
@@ -50,8 +43,8 @@ describe("tRPC fast path for single mutations", () => {
       const answers = [];
       for (const chunked of [false, true]) {
         const value = input(`${what}-${chunked}`);
-        const text = value === undefined ? "" : JSON.stringify(value).replace('"SELF"', JSON.stringify(me.account.address));
-        const answer = await send(path, text, { "Content-Type": "application/json", ...headers(me.secret) }, chunked);
+        const text = value === undefined ? "" : JSON.stringify(value).replace('"SELF"', JSON.stringify(fx.me.account.address));
+        const answer = await send(path, text, { "Content-Type": "application/json", ...headers(fx.me.secret) }, chunked);
         answers.push(answer);
       }
       const [fast, stock] = answers as [Awaited<ReturnType<typeof send>>, Awaited<ReturnType<typeof send>>];
@@ -63,7 +56,7 @@ describe("tRPC fast path for single mutations", () => {
   }
 
   it("answers malformed JSON exactly as the stock handler (which it hands the bytes to)", async () => {
-    const headers = { "Content-Type": "application/json", Authorization: me.secret };
+    const headers = { "Content-Type": "application/json", Authorization: fx.me.secret };
     const fast = await send("identityMetadata.upsert", "{not json", headers, false);
     const stock = await send("identityMetadata.upsert", "{not json", headers, true);
     expect(fast).toEqual(stock);
@@ -71,10 +64,10 @@ describe("tRPC fast path for single mutations", () => {
   });
 
   it("stores what the fast path acknowledged", async () => {
-    const input = { reference: me.account.address, key: "stored", value: { kept: true } };
-    const answer = await send("identityMetadata.upsert", JSON.stringify(input), { "Content-Type": "application/json", Authorization: me.secret }, false);
+    const input = { reference: fx.me.account.address, key: "stored", value: { kept: true } };
+    const answer = await send("identityMetadata.upsert", JSON.stringify(input), { "Content-Type": "application/json", Authorization: fx.me.secret }, false);
     expect(answer.status).toBe(200);
-    const principal = await server.core.access.authenticate({ secret: me.secret, client: "test" });
-    expect(await server.core.identityMetadata.get(principal, { reference: me.account.address, key: "stored" })).toMatchObject({ value: { kept: true }, version: 1 });
+    const principal = await fx.server.core.access.authenticate({ secret: fx.me.secret, client: "test" });
+    expect(await fx.server.core.identityMetadata.get(principal, { reference: fx.me.account.address, key: "stored" })).toMatchObject({ value: { kept: true }, version: 1 });
   });
 });

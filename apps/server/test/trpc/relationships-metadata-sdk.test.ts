@@ -1,21 +1,17 @@
 import { createClient, errorCode } from "@idhub/sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { describe, expect, it } from "vitest";
+import { withServer } from "../support/server.js";
 
 // The same domain through @idhub/sdk over /trpc: templates, relationships and identity metadata
 // (including our list extension), with the domain codes in error.data.domain.
 
 describe("relationships and identity metadata through @idhub/sdk (tRPC over HTTP)", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(() => server.stop());
+  const fx = withServer();
 
   it("establishes a relationship and manages metadata about the peer", async () => {
-    const [a, b] = [await server.createAccount("A"), await server.createAccount("B")];
-    const ca = createClient({ url: server.url, apiKey: a.secret });
-    const cb = createClient({ url: server.url, apiKey: b.secret, batch: false });
+    const [a, b] = [await fx.server.createAccount("A"), await fx.server.createAccount("B")];
+    const ca = createClient({ url: fx.server.url, apiKey: a.secret });
+    const cb = createClient({ url: fx.server.url, apiKey: b.secret, batch: false });
     const template = await ca.relationshipTemplates.create.mutate({
       expiresAt: new Date(Date.now() + 600_000).toISOString(),
       content: { "@type": "ArbitraryRelationshipTemplateContent", value: { hello: "B" } },

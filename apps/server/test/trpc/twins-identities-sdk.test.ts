@@ -1,25 +1,19 @@
 import type { CreatedAccount, IdentityList, ResolveResult, Twin, TwinIdentity } from "@idhub/core";
 import { createClient, errorCode, type IdhubClient } from "@idhub/sdk";
 import { testDialects } from "@idhub/db/testing";
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { withServer } from "../support/server.js";
 
 // The same twins and identities over the typed SDK (tRPC over real HTTP, batched and not):
 // the tRPC surface of this issue, next to the Trusted Twin REST suites of the same domain.
 describe.each(testDialects)("twins and identities through @idhub/sdk (%s)", (dialect) => {
-  let server: TestServer;
-  let a: CreatedAccount;
-  let b: CreatedAccount;
+  const fx = withServer(dialect, { a: "A", b: "B" });
   let clientA: IdhubClient;
   let clientB: IdhubClient;
   beforeAll(async () => {
-    server = await startTestServer(dialect);
-    a = await server.createAccount("A");
-    b = await server.createAccount("B");
-    clientA = createClient({ url: server.url, apiKey: a.secret });
-    clientB = createClient({ url: server.url, apiKey: b.secret, batch: false });
+    clientA = createClient({ url: fx.server.url, apiKey: fx.a.secret });
+    clientB = createClient({ url: fx.server.url, apiKey: fx.b.secret, batch: false });
   });
-  afterAll(() => server.stop());
 
   const failure = async (promise: Promise<unknown>) => {
     try {
@@ -79,8 +73,8 @@ describe.each(testDialects)("twins and identities through @idhub/sdk (%s)", (dia
   });
 
   it("lists the caller's own twins page by page", async () => {
-    const c = await server.createAccount("C");
-    const client = createClient({ url: server.url, apiKey: c.secret });
+    const c = await fx.server.createAccount("C");
+    const client = createClient({ url: fx.server.url, apiKey: c.secret });
     const ids = [];
     for (let n = 0; n < 5; n++) ids.push((await client.twins.create.mutate({ description: { n } })).id);
     const seen: string[] = [];

@@ -1,26 +1,22 @@
 import { randomUUID } from "node:crypto";
 import { testDialects } from "@idhub/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { userWithStatement } from "../support/accounts.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { withServer } from "../support/server.js";
 
 const LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) ([A-Za-z.]+) (\S+) by (\S+)$/;
 
 describe.each(testDialects)("Trusted Twin GET /log (%s)", (dialect) => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer(dialect);
-  });
-  afterAll(() => server.stop());
+  const fx = withServer(dialect);
 
   it("shows the account's events as messages, 100 a page, newest last; the fragment continues", async () => {
-    const a = await server.createAccount("A");
+    const a = await fx.server.createAccount("A");
     const twins: string[] = [];
     for (let i = 0; i < 120; i++) {
-      const created = await server.http("POST", "/twins", { secret: a.secret, body: {} });
+      const created = await fx.server.http("POST", "/twins", { secret: a.secret, body: {} });
       twins.push(created.body.creation_certificate.uuid);
     }
-    const first = await server.http("GET", "/log", { secret: a.secret });
+    const first = await fx.server.http("GET", "/log", { secret: a.secret });
     expect(first.status, first.text).toBe(200);
     expect(first.body.messages).toHaveLength(100);
     const lines = first.body.messages.map((m: string) => LINE.exec(m));
@@ -36,27 +32,27 @@ describe.each(testDialects)("Trusted Twin GET /log (%s)", (dialect) => {
     const times = lines.map((m: RegExpExecArray) => Date.parse(m[1]!));
     expect(times).toEqual([...times].sort((x, y) => x - y));
 
-    const second = await server.http("GET", `/log?fragment=${first.body.fragment}`, { secret: a.secret });
+    const second = await fx.server.http("GET", `/log?fragment=${first.body.fragment}`, { secret: a.secret });
     expect(second.status).toBe(200);
     expect(second.body.messages.map((m: string) => LINE.exec(m)![3])).toEqual(twins.slice(100 - setup));
-    const end = await server.http("GET", `/log/?fragment=${second.body.fragment}`, { secret: a.secret });
+    const end = await fx.server.http("GET", `/log/?fragment=${second.body.fragment}`, { secret: a.secret });
     expect(end.body).toEqual({ fragment: second.body.fragment, messages: [] });
   });
 
   it("answers 400592 for a malformed or unknown fragment, and for another account's", async () => {
-    const [a, b] = [await server.createAccount(), await server.createAccount()];
-    const ofA = (await server.http("GET", "/log", { secret: a.secret })).body.fragment;
+    const [a, b] = [await fx.server.createAccount(), await fx.server.createAccount()];
+    const ofA = (await fx.server.http("GET", "/log", { secret: a.secret })).body.fragment;
     for (const fragment of ["nope", "123", randomUUID(), ofA]) {
-      const reply = await server.http("GET", `/log?fragment=${encodeURIComponent(fragment)}`, { secret: b.secret });
+      const reply = await fx.server.http("GET", `/log?fragment=${encodeURIComponent(fragment)}`, { secret: b.secret });
       expect({ fragment, status: reply.status, subcode: reply.body.subcode }).toEqual({ fragment, status: 400, subcode: 400592 });
       expect(typeof reply.body.trace).toBe("string");
     }
   });
 
   it("never shows another account's events", async () => {
-    const [a, b] = [await server.createAccount(), await server.createAccount()];
-    const twinOfA = (await server.http("POST", "/twins", { secret: a.secret, body: {} })).body.creation_certificate.uuid;
-    const logB = await server.http("GET", "/log", { secret: b.secret });
+    const [a, b] = [await fx.server.createAccount(), await fx.server.createAccount()];
+    const twinOfA = (await fx.server.http("POST", "/twins", { secret: a.secret, body: {} })).body.creation_certificate.uuid;
+    const logB = await fx.server.http("GET", "/log", { secret: b.secret });
     expect(logB.status).toBe(200);
     expect(logB.text).not.toContain(twinOfA);
     expect(logB.text).not.toContain(a.account.id);
@@ -64,12 +60,12 @@ describe.each(testDialects)("Trusted Twin GET /log (%s)", (dialect) => {
   });
 
   it("403535 for a role without get_log; 401000 without a secret", async () => {
-    const a = await server.createAccount();
-    const limited = await userWithStatement(server.http, a.secret, { effect: "allow", actions: ["get_events"] });
-    const denied = await server.http("GET", "/log", { secret: limited.secret });
+    const a = await fx.server.createAccount();
+    const limited = await userWithStatement(fx.server.http, a.secret, { effect: "allow", actions: ["get_events"] });
+    const denied = await fx.server.http("GET", "/log", { secret: limited.secret });
     expect({ status: denied.status, subcode: denied.body.subcode }).toEqual({ status: 403, subcode: 403535 });
     expect(denied.body.description).toContain("get_log");
-    const anonymous = await server.http("GET", "/log");
+    const anonymous = await fx.server.http("GET", "/log");
     expect({ status: anonymous.status, subcode: anonymous.body.subcode }).toEqual({ status: 401, subcode: 401000 });
   });
 });

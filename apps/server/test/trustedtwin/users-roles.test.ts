@@ -1,25 +1,18 @@
-import type { CreatedAccount } from "@idhub/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectTrustedTwinError } from "../support/assertions.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { withServer } from "../support/server.js";
 
 describe("Trusted Twin users and roles", () => {
-  let server: TestServer;
-  let admin: CreatedAccount;
-  beforeAll(async () => {
-    server = await startTestServer();
-    admin = await server.createAccount();
-  });
-  afterAll(() => server.stop());
-  const call = (method: string, path: string, body?: unknown) => server.http(method, path, { secret: admin.secret, body });
+  const fx = withServer("sqlite", { admin: "account 1" });
+  const call = (method: string, path: string, body?: unknown) => fx.server.http(method, path, { secret: fx.admin.secret, body });
 
   it("creates, reads, patches and deletes a user in Trusted Twin's shape", async () => {
-    const created = await call("POST", "/users", { role: admin.role.id, name: "Operator 1", description: { team: "ops" } });
+    const created = await call("POST", "/users", { role: fx.admin.role.id, name: "Operator 1", description: { team: "ops" } });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       uuid: expect.any(String),
-      account: admin.account.id,
-      role: admin.role.id,
+      account: fx.admin.account.id,
+      role: fx.admin.role.id,
       name: "Operator 1",
       description: { team: "ops" },
       created_ts: expect.any(Number),
@@ -36,7 +29,7 @@ describe("Trusted Twin users and roles", () => {
 
     expectTrustedTwinError(await call("PATCH", path, { nickname: "x" }), 400592);
     expectTrustedTwinError(await call("POST", "/users", { name: "No role" }), 400592);
-    expectTrustedTwinError(await call("POST", "/users", { role: admin.role.id, name: "!" }), 400592);
+    expectTrustedTwinError(await call("POST", "/users", { role: fx.admin.role.id, name: "!" }), 400592);
 
     expect((await call("DELETE", path)).body.uuid).toBe(created.body.uuid);
     expectTrustedTwinError(await call("GET", path), 404653);
@@ -51,7 +44,7 @@ describe("Trusted Twin users and roles", () => {
     expect(long.status).toBe(201);
     expect(long.body).toEqual({
       uuid: expect.any(String),
-      account: admin.account.id,
+      account: fx.admin.account.id,
       name: "Pallets",
       statement: { effect: "allow", actions: ["get_twin"] },
       rules: { twin_rule: "TWIN.kind == 'pallet'", entry_rule: null, identity_rule: null },
