@@ -80,34 +80,16 @@ async function preparePg(ctx: CaseContext, processes: number, accounts: number):
   }
 }
 
-export const pg1: BenchCase = {
-  name: "5-pg-1proc",
-  title: "5 case 1 on PostgreSQL, 1 process",
+/** Case 5 with `processes` servers and writes spread over `accounts` (only 1 process has a target ratio). */
+const pgCase = (name: string, title: string, processes: number, accounts: number): BenchCase => ({
+  name,
+  title,
   baseline: "write",
-  targets: "pg",
-  prepare: (ctx) => preparePg(ctx, 1, 1),
-};
+  targets: processes === 1 ? "pg" : "none",
+  prepare: (ctx) => preparePg(ctx, processes, accounts),
+});
 
-export const pg2: BenchCase = {
-  name: "5-pg-2proc",
-  title: "5 case 1 on PostgreSQL, 2 processes",
-  baseline: "write",
-  targets: "none",
-  prepare: (ctx) => preparePg(ctx, 2, 1),
-};
-
-export const pg1Spread: BenchCase = {
-  name: "5-pg-100acct-1proc",
-  title: "5 … 100 accounts, 1 process",
-  baseline: "write",
-  targets: "pg",
-  prepare: (ctx) => preparePg(ctx, 1, 100),
-};
-
-export const pg2Spread: BenchCase = {
-  name: "5-pg-100acct-2proc",
-  title: "5 … 100 accounts, 2 processes",
-  baseline: "write",
-  targets: "none",
-  prepare: (ctx) => preparePg(ctx, 2, 100),
-};
+export const pg1 = pgCase("5-pg-1proc", "5 case 1 on PostgreSQL, 1 process", 1, 1);
+export const pg2 = pgCase("5-pg-2proc", "5 case 1 on PostgreSQL, 2 processes", 2, 1);
+export const pg1Spread = pgCase("5-pg-100acct-1proc", "5 … 100 accounts, 1 process", 1, 100);
+export const pg2Spread = pgCase("5-pg-100acct-2proc", "5 … 100 accounts, 2 processes", 2, 100);

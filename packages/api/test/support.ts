@@ -2,6 +2,7 @@ import { type Core, type CreatedAccount, type JsonObject, type RulesInput, type 
 import type { Database } from "@idhub/db";
 import { createTestCore } from "@idhub/core/testing";
 import { openTestDatabase, type TestDialect } from "@idhub/db/testing";
+import { expect } from "vitest";
 import { appRouter, createCallerFactory, createInnerContext } from "../src/index.js";
 
 const createCaller = createCallerFactory(appRouter);
@@ -55,4 +56,13 @@ export async function rejection(promise: Promise<unknown>): Promise<{ code: stri
     return { code: e.code, message: e.message, domain: e.cause?.code };
   }
   throw new Error("expected the call to fail");
+}
+
+/** Each call is refused with FORBIDDEN / access.actionNotPermitted, naming the action it lacks. */
+export async function expectEachForbidden(calls: ReadonlyArray<readonly [() => Promise<unknown>, string]>): Promise<void> {
+  for (const [call, action] of calls) {
+    const denied = await rejection(call());
+    expect(denied).toMatchObject({ code: "FORBIDDEN", domain: "access.actionNotPermitted" });
+    expect(denied.message).toContain(action);
+  }
 }

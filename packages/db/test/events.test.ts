@@ -1,22 +1,14 @@
 import type { NewEvent } from "@idhub/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../src/index.js";
-import { openTestDatabase, testDialects } from "../src/testing.js";
-import { anAccount, anEvent, gate, sleep } from "./fixtures.js";
+import { describe, expect, it } from "vitest";
+import { testDialects } from "../src/testing.js";
+import { anEvent, gate, sleep } from "./fixtures.js";
+import { freshDatabase } from "./database-fixture.js";
 
 describe.each(testDialects)("events (%s)", (dialect) => {
-  let database: Database;
-  beforeEach(async () => {
-    database = await openTestDatabase(dialect);
-  });
-  afterEach(() => database.close());
+  const fx = freshDatabase(dialect);
 
-  const repos = () => database.store.read;
-  const newAccount = async () => {
-    const account = anAccount();
-    await repos().accounts.insert(account);
-    return account.id;
-  };
+  const repos = () => fx.database.store.read;
+  const newAccount = fx.newAccount;
   const withoutSeq = ({ seq: _seq, ...event }: NewEvent & { seq: number }) => event;
 
   it("appends events and lists them oldest first with increasing seq", async () => {
@@ -77,13 +69,13 @@ describe.each(testDialects)("events (%s)", (dialect) => {
     const first = anEvent(account);
     const second = anEvent(account);
     const hold = gate();
-    const t1 = database.store.transaction(async (tx) => {
+    const t1 = fx.database.store.transaction(async (tx) => {
       await tx.events.append([first]);
       await hold.opened;
     });
     await sleep(50);
     let secondCommitted = false;
-    const t2 = database.store.transaction(async (tx) => {
+    const t2 = fx.database.store.transaction(async (tx) => {
       await tx.events.append([second]);
     }).then(() => (secondCommitted = true));
     await sleep(150);

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { ResolveQuery, Twin, TwinIdentity } from "@idhub/core";
 import { sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../src/index.js";
+import { describe, expect, it } from "vitest";
 import { explainResolve, insertIdentityRows } from "../src/repositories/identities.js";
-import { openTestDatabase, testDialects } from "../src/testing.js";
+import { testDialects } from "../src/testing.js";
 import { anAccount, aTwin, tick } from "./fixtures.js";
+import { freshDatabase } from "./database-fixture.js";
 
 function anIdentity(twin: string, owner: string, name: string, overrides: Partial<TwinIdentity> = {}): TwinIdentity {
   const now = tick();
@@ -24,18 +24,10 @@ function anIdentity(twin: string, owner: string, name: string, overrides: Partia
 }
 
 describe.each(testDialects)("identities (%s)", (dialect) => {
-  let database: Database;
-  beforeEach(async () => {
-    database = await openTestDatabase(dialect);
-  });
-  afterEach(() => database.close());
+  const fx = freshDatabase(dialect);
 
-  const repos = () => database.store.read;
-  const account = async () => {
-    const a = anAccount();
-    await repos().accounts.insert(a);
-    return a.id;
-  };
+  const repos = () => fx.database.store.read;
+  const account = fx.newAccount;
   const twinOf = async (owner: string, overrides: Partial<Twin> = {}) => {
     const t = aTwin(owner, overrides);
     await repos().twins.insert(t);
@@ -71,7 +63,7 @@ describe.each(testDialects)("identities (%s)", (dialect) => {
     const t = await twinOf(a);
     const attempts = await Promise.all(
       Array.from({ length: 6 }, (_, n) =>
-        database.store.transaction((tx) => tx.identities.insertMissing([anIdentity(t.id, a, "RFID#race", { validityAt: n })])),
+        fx.database.store.transaction((tx) => tx.identities.insertMissing([anIdentity(t.id, a, "RFID#race", { validityAt: n })])),
       ),
     );
     expect(attempts.flat()).toEqual(["RFID#race"]);
@@ -175,7 +167,7 @@ describe.each(testDialects)("identities (%s)", (dialect) => {
       anIdentity(twins[Math.floor(i / 10)]!.id, accounts[i % 100]!.id, `TAG#${i % 50_000}`, {
         visibility: i % 3 === 0 ? "true" : null,
       });
-    await database.db.transaction().execute(async (trx) => {
+    await fx.database.db.transaction().execute(async (trx) => {
       for (const a of accounts) await trx.insertInto("accounts").values({
         id: a.id, name: a.name, address: a.address, public_key: a.publicKey, private_key: a.privateKey,
         created_at: a.createdAt, updated_at: a.updatedAt,
@@ -190,8 +182,8 @@ describe.each(testDialects)("identities (%s)", (dialect) => {
         await insertIdentityRows(trx, Array.from({ length: 1000 }, (_, k) => identityAt(n + k)));
       }
     });
-    if (dialect === "postgres") await sql`analyze`.execute(database.db);
-    const count = await database.db.selectFrom("identities").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    if (dialect === "postgres") await sql`analyze`.execute(fx.database.db);
+    const count = await fx.database.db.selectFrom("identities").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(100_000);
 
     // TAG#123 is i = 123 (public, twin 12) and i = 50,123 (private, twin 5,012), both of account 23.
@@ -199,7 +191,7 @@ describe.each(testDialects)("identities (%s)", (dialect) => {
     const stranger = accounts[0]!.id;
     const now = Date.now();
     const resolved = async (q: Omit<ResolveQuery, "limit">) =>
-      (await database.store.read.identities.resolveCandidates({ ...q, limit: 100 })).map((c) => c.twin.id).sort();
+      (await fx.database.store.read.identities.resolveCandidates({ ...q, limit: 100 })).map((c) => c.twin.id).sort();
     expect(await resolved({ name: "TAG#123", caller: owner, owners: "any", now })).toEqual([twins[12]!.id, twins[5012]!.id].sort());
     expect(await resolved({ name: "TAG#123", caller: stranger, owners: "any", now })).toEqual([twins[12]!.id]);
     expect(await resolved({ name: "TAG#123", caller: owner, owners: [owner], now })).toHaveLength(2);
@@ -209,7 +201,7 @@ describe.each(testDialects)("identities (%s)", (dialect) => {
       { name: "TAG#123", caller: owner, owners: [owner], now, limit: 200 },
       { name: "TAG#123", caller: stranger, owners: [owner, accounts[1]!.id], now, limit: 200 },
     ]) {
-      const plan = await explainResolve(database.db, dialect, q);
+      const plan = await explainResolve(fx.database.db, dialect, q);
       if (dialect === "sqlite") {
         // e.g. "SEARCH i USING INDEX identities_name_owner_idx (name=?)" then the twin by primary key;
         // since resolve pages in twin order (migration 0009) the planner may read the name in twin
@@ -221,7 +213,7 @@ describe.each(testDialects)("identities (%s)", (dialect) => {
         expect(plan).toMatch(/Index (Only )?Scan using identities_name_(owner|twin)_idx on identities i|Bitmap Index Scan on identities_name_(owner|twin)_idx/);
         expect(plan).not.toMatch(/Seq Scan/);
         // Run it: the rows the identities scan produced are the two with that name, not 100,000.
-        const analyzed = await explainResolve(database.db, dialect, q, true);
+        const analyzed = await explainResolve(fx.database.db, dialect, q, true);
         const rows = [...analyzed.matchAll(/identities_name_(?:owner|twin)_idx[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/g)].map((m) => Number(m[1]));
         expect(rows.length).toBeGreaterThan(0);
         expect(Math.max(...rows)).toBeLessThanOrEqual(2);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../src/index.js";
+import { describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS } from "../src/retry.js";
-import { openTestDatabase, testDialects } from "../src/testing.js";
+import { testDialects } from "../src/testing.js";
+import { freshDatabase } from "./database-fixture.js";
 
 // Transient conflicts between processes (SQLITE_BUSY, PostgreSQL 40001/40P01) never reach a
 // client: the store runs the transaction again, a bounded number of times.
@@ -9,15 +9,11 @@ import { openTestDatabase, testDialects } from "../src/testing.js";
 const conflict = (code: string) => Object.assign(new Error(`simulated ${code}`), { code });
 
 describe.each(testDialects)("store.transaction retries transient conflicts (%s)", (dialect) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await openTestDatabase(dialect);
-  });
-  afterAll(() => database.close());
+  const fx = freshDatabase(dialect, { per: "suite" });
 
   it.each(["SQLITE_BUSY", "40001", "40P01"])("runs the work again after %s and commits once", async (code) => {
     let attempts = 0;
-    const result = await database.store.transaction(async (tx) => {
+    const result = await fx.database.store.transaction(async (tx) => {
       attempts++;
       await tx.accounts.count();
       if (attempts < 3) throw conflict(code);
@@ -30,7 +26,7 @@ describe.each(testDialects)("store.transaction retries transient conflicts (%s)"
   it("gives up after a bounded number of attempts", async () => {
     let attempts = 0;
     await expect(
-      database.store.transaction(async () => {
+      fx.database.store.transaction(async () => {
         attempts++;
         throw conflict("SQLITE_BUSY");
       }),
@@ -41,7 +37,7 @@ describe.each(testDialects)("store.transaction retries transient conflicts (%s)"
   it("never repeats work that failed for another reason", async () => {
     let attempts = 0;
     await expect(
-      database.store.transaction(async () => {
+      fx.database.store.transaction(async () => {
         attempts++;
         throw conflict("23505");
       }),

@@ -1,17 +1,13 @@
 import { DomainError, type Role } from "@idhub/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../src/index.js";
-import { openTestDatabase, testDialects } from "../src/testing.js";
+import { describe, expect, it } from "vitest";
+import { testDialects } from "../src/testing.js";
 import { aRole, anAccount, aUser, gate, seedTenant, sleep } from "./fixtures.js";
+import { freshDatabase } from "./database-fixture.js";
 
 describe.each(testDialects)("roles (%s)", (dialect) => {
-  let database: Database;
-  beforeEach(async () => {
-    database = await openTestDatabase(dialect);
-  });
-  afterEach(() => database.close());
+  const fx = freshDatabase(dialect);
 
-  const repos = () => database.store.read;
+  const repos = () => fx.database.store.read;
 
   it("inserts and gets a role with its statement and rules", async () => {
     const { account } = await seedTenant(repos());
@@ -77,12 +73,12 @@ describe.each(testDialects)("roles (%s)", (dialect) => {
     await repos().roles.insert(role);
     const hold = gate();
     // Transaction 1 assigns the role and stays open; transaction 2 deletes the role meanwhile.
-    const assign = database.store.transaction(async (tx) => {
+    const assign = fx.database.store.transaction(async (tx) => {
       await tx.users.insert(aUser(account.id, role.id));
       await hold.opened;
     });
     await sleep(50);
-    const remove = database.store.transaction((tx) => tx.roles.delete(account.id, role.id));
+    const remove = fx.database.store.transaction((tx) => tx.roles.delete(account.id, role.id));
     await sleep(100);
     hold.open();
     await assign;

@@ -1,16 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../src/index.js";
-import { openTestDatabase, testDialects } from "../src/testing.js";
+import { describe, expect, it } from "vitest";
+import { testDialects } from "../src/testing.js";
 import { aPin, aSecret, aUser, gate, seedTenant, sleep } from "./fixtures.js";
+import { freshDatabase } from "./database-fixture.js";
 
 describe.each(testDialects)("secrets (%s)", (dialect) => {
-  let database: Database;
-  beforeEach(async () => {
-    database = await openTestDatabase(dialect);
-  });
-  afterEach(() => database.close());
+  const fx = freshDatabase(dialect);
 
-  const repos = () => database.store.read;
+  const repos = () => fx.database.store.read;
 
   it("finds the secret's user, role and account address by hash in one call", async () => {
     const { account, role, user } = await seedTenant(repos());
@@ -143,7 +139,7 @@ describe.each(testDialects)("secrets (%s)", (dialect) => {
     await repos().secrets.insertPin(pin);
     const hold = gate();
     const take = () =>
-      database.store.transaction(async (tx) => {
+      fx.database.store.transaction(async (tx) => {
         const taken = await tx.secrets.takePin(account.id, pin.hash);
         await hold.opened;
         return taken;

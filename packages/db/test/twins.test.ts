@@ -1,23 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Twin } from "@idhub/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../src/index.js";
-import { openTestDatabase, testDialects } from "../src/testing.js";
-import { anAccount, aTwin } from "./fixtures.js";
+import { describe, expect, it } from "vitest";
+import { testDialects } from "../src/testing.js";
+import { aTwin } from "./fixtures.js";
+import { freshDatabase } from "./database-fixture.js";
 
 describe.each(testDialects)("twins (%s)", (dialect) => {
-  let database: Database;
-  beforeEach(async () => {
-    database = await openTestDatabase(dialect);
-  });
-  afterEach(() => database.close());
+  const fx = freshDatabase(dialect);
 
-  const repos = () => database.store.read;
-  const account = async () => {
-    const a = anAccount();
-    await repos().accounts.insert(a);
-    return a.id;
-  };
+  const repos = () => fx.database.store.read;
+  const account = fx.newAccount;
 
   it("inserts and gets a twin with its JSON description; unknown ids are undefined", async () => {
     const owner = await account();
@@ -62,7 +54,7 @@ describe.each(testDialects)("twins (%s)", (dialect) => {
     const owner = await account();
     const twin = aTwin(owner);
     await repos().twins.insert(twin);
-    const read = await database.store.transaction((tx) => tx.twins.getForUpdate(twin.id));
+    const read = await fx.database.store.transaction((tx) => tx.twins.getForUpdate(twin.id));
     expect(read).toEqual(twin);
   });
 

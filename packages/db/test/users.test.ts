@@ -1,17 +1,13 @@
 import type { User } from "@idhub/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../src/index.js";
-import { openTestDatabase, testDialects } from "../src/testing.js";
+import { describe, expect, it } from "vitest";
+import { testDialects } from "../src/testing.js";
 import { aPin, aRole, aSecret, aUser, seedTenant } from "./fixtures.js";
+import { freshDatabase } from "./database-fixture.js";
 
 describe.each(testDialects)("users (%s)", (dialect) => {
-  let database: Database;
-  beforeEach(async () => {
-    database = await openTestDatabase(dialect);
-  });
-  afterEach(() => database.close());
+  const fx = freshDatabase(dialect);
 
-  const repos = () => database.store.read;
+  const repos = () => fx.database.store.read;
 
   it("inserts and gets a user with its JSON description", async () => {
     const { account, user } = await seedTenant(repos());

@@ -1,28 +1,25 @@
 import { LoginThrottle } from "@idhub/core";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/index.js";
-import { openTestDatabase, testDialects } from "../../src/testing.js";
+import { testDialects } from "../../src/testing.js";
+import { freshDatabase } from "../database-fixture.js";
 
 // The failed-login counter every server process shares: one atomic upsert per failure, so
 // concurrent failures from several connections (processes) are all counted.
 
 describe.each(testDialects)("login_failures (%s)", (dialect) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await openTestDatabase(dialect);
-  });
-  afterAll(() => database.close());
+  const fx = freshDatabase(dialect, { per: "suite" });
 
   it("counts every one of 50 concurrent failures of one address, in one window", async () => {
-    const counter = database.failureCounter;
+    const counter = fx.database.failureCounter;
     await Promise.all(Array.from({ length: 50 }, () => counter.add("10.0.0.1", 1_000, 60_000)));
     expect(await counter.current("10.0.0.1", 2_000, 60_000)).toEqual({ count: 50, since: 1_000 });
     expect(await counter.current("10.0.0.2", 2_000, 60_000)).toBeUndefined();
   });
 
   it("starts a new window once the old one has ended", async () => {
-    const counter = database.failureCounter;
+    const counter = fx.database.failureCounter;
     await counter.add("10.0.0.3", 0, 1_000);
     await counter.add("10.0.0.3", 500, 1_000);
     expect(await counter.current("10.0.0.3", 999, 1_000)).toEqual({ count: 2, since: 0 });
@@ -35,8 +32,8 @@ describe.each(testDialects)("login_failures (%s)", (dialect) => {
     // A second Database on the same file / schema plays the second server process.
     const now = { now: () => 10_000 };
     const options = { maxFailures: 3, windowMs: 60_000 };
-    const one = new LoginThrottle(now, options, database.failureCounter);
-    const other = await secondConnection(database, dialect);
+    const one = new LoginThrottle(now, options, fx.database.failureCounter);
+    const other = await secondConnection(fx.database, dialect);
     try {
       const two = new LoginThrottle(now, options, other.failureCounter);
       await one.recordFailure("10.0.0.9");

@@ -1,20 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../../src/index.js";
-import { openTestDatabase, testDialects } from "../../src/testing.js";
+import { describe, expect, it } from "vitest";
+import { testDialects } from "../../src/testing.js";
 import { anAccount, anEvent } from "../fixtures.js";
+import { freshDatabase } from "../database-fixture.js";
 
 // The webhook outbox rows: positioned at the newest event, due only with events pending, and a
 // lease that exactly one of many racing claimers gets, fencing every later write.
 
 describe.each(testDialects)("webhook repository (%s)", (dialect) => {
-  let database: Database;
-  beforeEach(async () => {
-    database = await openTestDatabase(dialect);
-  });
-  afterEach(() => database.close());
+  const fx = freshDatabase(dialect);
 
-  const repos = () => database.store.read;
+  const repos = () => fx.database.store.read;
   async function webhookWithPending() {
     const account = anAccount();
     await repos().accounts.insert(account);
