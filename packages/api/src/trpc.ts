@@ -28,21 +28,27 @@ const t = initTRPC.context<Context>().create({
 /** A DomainError as the matching TRPCError (cause kept for the formatter). */
 export const toTRPCError = (cause: DomainError) => new TRPCError({ code: TRPC_CODE[cause.kind], message: cause.message, cause });
 
-/** Turns a DomainError thrown by a use case into the matching TRPCError. */
-const domainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
+/** The procedure's result, with a DomainError thrown by its use case turned into the matching TRPCError. */
+const mapDomainErrors = <R extends { ok: boolean }>(result: R): R => {
+  if (!result.ok) {
+    const cause = (result as unknown as { error: { cause?: unknown } }).error.cause;
+    if (cause instanceof DomainError) throw toTRPCError(cause);
+  }
   return result;
-});
+};
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(async ({ next }) => mapDomainErrors(await next()));
 
-/** Requires a principal; the failed-authentication error, if any, is reported as is. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.principal) throw ctx.authError ?? unauthenticated("auth.missingSecret", "A secret is required.");
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
+/**
+ * Requires a principal (the failed-authentication error, if any, is reported as is) and maps
+ * domain errors — one middleware, not two stacked: tRPC copies the call's options and context at
+ * every level, which was 6–8 % of a single tRPC upsert's CPU (bench case 3).
+ */
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  if (!ctx.principal) throw toTRPCError(ctx.authError ?? unauthenticated("auth.missingSecret", "A secret is required."));
+  return mapDomainErrors(await next({ ctx: { ...ctx, principal: ctx.principal } }));
 });
 
 /**

@@ -28,7 +28,7 @@ describe.each(testDialects)("access over tRPC (%s)", (dialect) => {
   it("an allow statement permits exactly its actions; the action is named in the error", async () => {
     const admin = await newAccount(env.core, "acme");
     const { caller } = await limitedUser(admin, ["get_users"]);
-    expect((await caller.access.users.list()).map((u) => u.name).sort()).toEqual(["Super Admin", "limited user"]);
+    expect((await caller.access.users.list()).items.map((u) => u.name).sort()).toEqual(["Super Admin", "limited user"]);
     const denied = await rejection(caller.access.users.create({ role: admin.role.id }));
     expect(denied.code).toBe("FORBIDDEN");
     expect(denied.message).toContain("create_user");
@@ -63,7 +63,7 @@ describe.each(testDialects)("access over tRPC (%s)", (dialect) => {
     ]) {
       expect((await rejection(call())).code).toBe("NOT_FOUND");
     }
-    expect((await b.caller.access.users.list()).map((u) => u.id)).toEqual([b.user.id]);
+    expect((await b.caller.access.users.list()).items.map((u) => u.id)).toEqual([b.user.id]);
     expect((await a.caller.access.users.get({ id: a.user.id })).name).toBe("Super Admin");
   });
 
@@ -94,7 +94,7 @@ describe.each(testDialects)("access over tRPC (%s)", (dialect) => {
     // Beyond what a Date (and PostgreSQL's bigint) can hold: a client mistake, not a server error.
     expect((await rejection(admin.caller.access.secrets.createPin({ user: admin.user.id, validityAt: 1e300 })))).toMatchObject({ code: "BAD_REQUEST" });
     expect(await admin.caller.access.roles.list()).toEqual(before);
-    expect(await admin.caller.access.users.list()).toHaveLength(1);
+    expect((await admin.caller.access.users.list()).items).toHaveLength(1);
   });
 
   it("updates are merge patches; explicit null clears", async () => {

@@ -6,7 +6,15 @@ export * from "./shared/json.js";
 export * from "./shared/ports.js";
 export * from "./shared/names.js";
 export * from "./shared/validation/index.js";
-export { collectPages, DEFAULT_PAGE_SIZE, listTooLarge, MAX_PAGE_SIZE, type Page } from "./shared/pagination.js";
+export {
+  collectPages,
+  DEFAULT_PAGE_SIZE,
+  listTooLarge,
+  MAX_PAGE_SIZE,
+  type KeysetPage,
+  type ListPosition,
+  type Page,
+} from "./shared/pagination.js";
 export { systemIds } from "./shared/ids.js";
 export * from "./shared/metrics.js";
 export * from "./access/actions.js";
@@ -27,7 +35,7 @@ export type { WhoAmI, IdentityInfo } from "./access/account-info.js";
 export type { CreatedAccount, CreateAccountInput } from "./access/create-account.js";
 export type { AccountDetails } from "./access/admin.js";
 export type { CreateUserInput, UpdateUserInput } from "./access/users.js";
-export type { IdInput } from "./access/account-records.js";
+export type { IdInput, ListRecordsInput } from "./access/account-records.js";
 export type { CreateRoleInput, UpdateRoleInput, StatementInput, RulesInput } from "./access/roles.js";
 export type { CreatePinInput, UpdateSecretInput, UserRefInput, RedeemPinInput, IssuedSecret } from "./access/secrets.js";
 export * from "./events/index.js";

@@ -31,7 +31,7 @@ describe.each(testDialects)("roles (%s)", (dialect) => {
     const second = aRole(account.id, { name: "Second" });
     await repos().roles.insert(second);
     await seedTenant(repos()); // another account's roles stay out
-    expect(await repos().roles.list(account.id)).toEqual([first, second]);
+    expect(await repos().roles.list(account.id, { limit: 100 })).toEqual([first, second]);
   });
 
   it("updates name, statement, rules and updatedAt but not account or createdAt", async () => {
@@ -92,7 +92,7 @@ describe.each(testDialects)("roles (%s)", (dialect) => {
     const roleA = aRole(a.account.id);
     await repos().roles.insert(roleA);
     expect(await repos().roles.get(b.account.id, roleA.id)).toBeUndefined();
-    expect(await repos().roles.list(b.account.id)).toEqual([b.role]);
+    expect(await repos().roles.list(b.account.id, { limit: 100 })).toEqual([b.role]);
     expect(await repos().roles.isInUse(b.account.id, a.role.id)).toBe(false);
     expect(await repos().roles.update({ ...roleA, account: b.account.id, name: "Hijacked" })).toBe(false);
     expect((await repos().roles.get(a.account.id, roleA.id))?.name).toBe(roleA.name);

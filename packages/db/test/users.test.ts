@@ -26,7 +26,7 @@ describe.each(testDialects)("users (%s)", (dialect) => {
     const second = aUser(account.id, role.id, { name: "Bob" });
     await repos().users.insert(second);
     await seedTenant(repos());
-    expect(await repos().users.list(account.id)).toEqual([first, second]);
+    expect(await repos().users.list(account.id, { limit: 100 })).toEqual([first, second]);
   });
 
   it("updates role, name, description and updatedAt but not createdAt", async () => {
@@ -58,7 +58,7 @@ describe.each(testDialects)("users (%s)", (dialect) => {
     const a = await seedTenant(repos());
     const b = await seedTenant(repos());
     expect(await repos().users.get(b.account.id, a.user.id)).toBeUndefined();
-    expect(await repos().users.list(b.account.id)).toEqual([b.user]);
+    expect(await repos().users.list(b.account.id, { limit: 100 })).toEqual([b.user]);
     expect(await repos().users.update({ ...a.user, account: b.account.id, name: "Hijacked" })).toBe(false);
     expect(await repos().users.get(a.account.id, a.user.id)).toEqual(a.user);
     expect(await repos().users.delete(b.account.id, a.user.id)).toBe(false);

@@ -211,4 +211,52 @@ describe.each(testDialects)("bounded lists (%s)", (dialect) => {
     const detailed = await server.http("GET", `${path}&details=true`, { secret: c.secret });
     expect(Object.keys(detailed.body.twins).sort()).toEqual(twinIds.filter((_, i) => i !== 1));
   });
+
+  it("users and roles: Trusted Twin refuses past the cap with 400141; tRPC pages through each once", async () => {
+    const a = await server.createAccount();
+    const role = await db().selectFrom("roles").selectAll().where("id", "=", a.role.id).executeTakeFirstOrThrow();
+    const user = await db().selectFrom("users").selectAll().where("id", "=", a.user.id).executeTakeFirstOrThrow();
+    const roleIds = [role.id];
+    const userIds = [user.id];
+    const roles = Array.from({ length: OVER - 1 }, (_, i) => {
+      const id = randomUUID();
+      roleIds.push(id);
+      return { ...role, id, name: `role ${i}`, created_at: role.created_at + 1 + Math.floor(i / 3) };
+    });
+    const users = Array.from({ length: OVER - 1 }, (_, i) => {
+      const id = randomUUID();
+      userIds.push(id);
+      return { ...user, id, name: `user ${i}`, role: roleIds[1 + (i % 7)]!, created_at: user.created_at + 1 + Math.floor(i / 3) };
+    });
+    for (let i = 0; i < roles.length; i += 200) await db().insertInto("roles").values(roles.slice(i, i + 200)).execute();
+    for (let i = 0; i < users.length; i += 200) await db().insertInto("users").values(users.slice(i, i + 200)).execute();
+
+    const client = trpc(a.secret);
+    const lists = {
+      users: (input?: { cursor?: string; limit?: number }): Promise<Paged<{ id: string }>> => client.access.users.list.query(input),
+      roles: (input?: { cursor?: string; limit?: number }): Promise<Paged<{ id: string }>> => client.access.roles.list.query(input),
+    };
+    for (const [kind, ids] of [["users", userIds], ["roles", roleIds]] as const) {
+      const refused = await server.http("GET", `/${kind}`, { secret: a.secret });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ subcode: 400141, description: expect.stringMatching(`More than ${REST_LIST_CAP} ${kind}`) });
+      const list = lists[kind];
+      const pages = await everyPage(100, (cursor) => list({ limit: 100, ...(cursor ? { cursor } : {}) }));
+      expectEachOnce(pages.flat().map((r) => r.id), ids);
+      const first = await list();
+      expect(first.items).toHaveLength(50);
+      expect(first.items[0]!.id).toBe(ids[0]); // oldest first
+    }
+    expect((await server.http("GET", `/trpc/access.users.list?input=${encodeURIComponent(JSON.stringify({ cursor: "bad" }))}`, { secret: a.secret })).status).toBe(400);
+
+    await db().deleteFrom("users").where("id", "=", userIds.at(-1)!).execute();
+    const all = await server.http("GET", "/users", { secret: a.secret });
+    expect(all.status).toBe(200);
+    expect(Object.keys(all.body.users).sort()).toEqual(userIds.slice(0, -1).sort());
+    // Deleting through the API leaves the role list at the cap, where it answers whole.
+    expect((await server.http("DELETE", `/roles/${roleIds.at(-1)}`, { secret: a.secret })).status).toBe(200);
+    const allRoles = await server.http("GET", "/roles", { secret: a.secret });
+    expect(allRoles.status).toBe(200);
+    expect(Object.keys(allRoles.body.roles)).toHaveLength(REST_LIST_CAP);
+  });
 });

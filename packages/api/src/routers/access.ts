@@ -3,6 +3,7 @@ import type {
   CreateRoleInput,
   CreateUserInput,
   IdInput,
+  ListRecordsInput,
   UpdateRoleInput,
   UpdateSecretInput,
   UpdateUserInput,
@@ -14,7 +15,7 @@ import { authedProcedure as authed, input, router } from "../trpc.js";
 
 const usersRouter = router({
   create: authed.input(input<CreateUserInput>()).mutation(({ ctx, input }) => ctx.core.access.users.create(ctx.principal, input)),
-  list: authed.query(({ ctx }) => ctx.core.access.users.list(ctx.principal)),
+  list: authed.input(input<ListRecordsInput | undefined>()).query(({ ctx, input }) => ctx.core.access.users.list(ctx.principal, input ?? {})),
   get: authed.input(input<IdInput>()).query(({ ctx, input }) => ctx.core.access.users.get(ctx.principal, input)),
   update: authed.input(input<UpdateUserInput>()).mutation(({ ctx, input }) => ctx.core.access.users.update(ctx.principal, input)),
   delete: authed.input(input<IdInput>()).mutation(({ ctx, input }) => ctx.core.access.users.delete(ctx.principal, input)),
@@ -22,7 +23,7 @@ const usersRouter = router({
 
 const rolesRouter = router({
   create: authed.input(input<CreateRoleInput>()).mutation(({ ctx, input }) => ctx.core.access.roles.create(ctx.principal, input)),
-  list: authed.query(({ ctx }) => ctx.core.access.roles.list(ctx.principal)),
+  list: authed.input(input<ListRecordsInput | undefined>()).query(({ ctx, input }) => ctx.core.access.roles.list(ctx.principal, input ?? {})),
   get: authed.input(input<IdInput>()).query(({ ctx, input }) => ctx.core.access.roles.get(ctx.principal, input)),
   update: authed.input(input<UpdateRoleInput>()).mutation(({ ctx, input }) => ctx.core.access.roles.update(ctx.principal, input)),
   delete: authed.input(input<IdInput>()).mutation(({ ctx, input }) => ctx.core.access.roles.delete(ctx.principal, input)),

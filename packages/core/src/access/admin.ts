@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CoreDeps } from "../deps.js";
 import { notFound } from "../errors.js";
 import { newEvent } from "../events/new-event.js";
+import { allRecords } from "./account-records.js";
 import type { DomainEvent } from "../events/event.js";
 import { parseInput } from "../shared/validation/index.js";
 import type { AccountStatus } from "./account.js";
@@ -28,7 +29,7 @@ export const adminUseCases = (deps: CoreDeps) => ({
     const { account } = parseInput(accountInput, input);
     const status = await deps.store.read.accounts.getStatus(account);
     if (!status) throw accountNotFound();
-    const users = await deps.store.read.users.list(account);
+    const users = await allRecords(deps.store.read.users, account);
     return { ...status, users: users.length };
   },
 
@@ -54,7 +55,7 @@ export const adminUseCases = (deps: CoreDeps) => ({
   async listUsers(input: { account: string }): Promise<User[]> {
     const { account } = parseInput(accountInput, input);
     if (!(await deps.store.read.accounts.getStatus(account))) throw accountNotFound();
-    return deps.store.read.users.list(account);
+    return allRecords(deps.store.read.users, account);
   },
 
   /** One page of an account's change feed, oldest first, after `after` (`idhub events tail`). */

@@ -1,3 +1,4 @@
+import type { KeysetPage } from "../shared/pagination.js";
 import type { AccountRecord, AccountStatus } from "./account.js";
 import type { Role } from "./role.js";
 import type { PinRecord, SecretRecord } from "./secret.js";
@@ -21,13 +22,14 @@ export interface AccountRepository {
 }
 
 /**
- * A record of one account kept whole under its id (users, roles): listed oldest first, replaced
+ * A record of one account kept whole under its id (users, roles): listed by (createdAt, id), replaced
  * whole on update. Users and roles share this port and its one implementation in @idhub/db.
  */
 export interface AccountRecords<R> {
   insert(record: R): Promise<void>;
   get(account: string, id: string): Promise<R | undefined>;
-  list(account: string): Promise<R[]>;
+  /** The account's records by (createdAt, id), after `after`, at most `limit`. */
+  list(account: string, page: KeysetPage): Promise<R[]>;
   /** False when the record no longer exists (a concurrent delete). */
   update(record: R): Promise<boolean>;
   /** False when no such record. */

@@ -1,17 +1,8 @@
+import type { KeysetPage } from "../shared/pagination.js";
 import type { RelationshipRecord, StoredRelationship } from "./relationship.js";
 import type { RelationshipTemplateRecord, TemplateLoad, TemplateTokenRecord } from "./templates/template.js";
 
 // Ports implemented by @idhub/db.
-
-/** Keyset position in a list ordered by (time, id): the last row of the previous chunk. */
-export interface ListPosition {
-  at: number;
-  id: string;
-}
-export interface KeysetPage {
-  after?: ListPosition | undefined;
-  limit: number;
-}
 
 export interface RelationshipTemplateRepository {
   insert(template: RelationshipTemplateRecord): Promise<void>;

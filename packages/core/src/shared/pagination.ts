@@ -32,6 +32,17 @@ export function pageOf<T>(rows: readonly T[], limit: number, keyOf: (last: T) =>
   return { page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }
 
+/** Keyset position in a list ordered by (time, id): the last row of the previous page or chunk. */
+export interface ListPosition {
+  at: number;
+  id: string;
+}
+/** What a repository's keyset list reads: rows strictly after `after`, at most `limit`. */
+export interface KeysetPage {
+  after?: ListPosition | undefined;
+  limit: number;
+}
+
 /** A page of a keyset-paginated list, as every list use case answers it. */
 export interface Page<T> {
   items: T[];

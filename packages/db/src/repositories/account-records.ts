@@ -15,7 +15,7 @@ interface RecordRow {
 
 /**
  * The one implementation of core's `AccountRecords` port, over a table of that shape: rows mapped
- * to records and back by the caller, listed oldest first, updated whole except `created_at`.
+ * to records and back by the caller, listed in keyset order, updated whole except `created_at`.
  */
 export function accountRecords<T extends RecordTable, R>(
   db: Kysely<DB>,
@@ -40,8 +40,13 @@ export function accountRecords<T extends RecordTable, R>(
       return row && fromRow(row);
     },
 
-    async list(account) {
-      const rows = await records.selectFrom(name).selectAll().where("account", "=", account).orderBy("created_at").orderBy("id").execute();
+    // Keyset order (created_at, id), served by <table>_account_created_idx (migration 0009).
+    async list(account, { after, limit }) {
+      let query = records.selectFrom(name).selectAll().where("account", "=", account);
+      if (after) {
+        query = query.where((eb) => eb.or([eb("created_at", ">", after.at), eb.and([eb("created_at", "=", after.at), eb("id", ">", after.id)])]));
+      }
+      const rows = await query.orderBy("created_at").orderBy("id").limit(limit).execute();
       return rows.map(fromRow);
     },
 

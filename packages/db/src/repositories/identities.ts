@@ -1,5 +1,5 @@
 import type { IdentityKey, IdentityRepository, JsonObject, ResolveCandidate, ResolveQuery, Twin, TwinIdentity } from "@idhub/core";
-import type { CompiledQuery, Kysely, Selectable } from "kysely";
+import { CompiledQuery, type Kysely, type Selectable } from "kysely";
 import type { DB, IdentitiesTable, SqlDialect } from "../schema.js";
 import { usageOf } from "./usage.js";
 
@@ -52,18 +52,14 @@ export function identityRepository(db: Kysely<DB>, dialect: SqlDialect): Identit
     // One statement: only the present fields are written and the version is bumped in SQL, so a
     // concurrent update can neither be lost nor slip between a read and this write.
     async update(key, patch, expectedVersion) {
-      let query = byKey(
-        db.updateTable("identities").set((eb) => ({
-          ...(patch.validityAt !== undefined ? { validity_at: patch.validityAt } : {}),
-          ...(patch.visibility !== undefined ? { visibility: patch.visibility } : {}),
-          updated_at: patch.updatedAt,
-          version: eb("version", "+", 1),
-        })),
-        key,
-      );
-      if (expectedVersion !== undefined) query = query.where("version", "=", expectedVersion);
-      const row = await query.returningAll().executeTakeFirst();
-      return row && toIdentity(row);
+      const shape = { validity: patch.validityAt !== undefined, visibility: patch.visibility !== undefined, version: expectedVersion !== undefined };
+      const values: unknown[] = [];
+      if (shape.validity) values.push(patch.validityAt);
+      if (shape.visibility) values.push(patch.visibility);
+      values.push(patch.updatedAt, key.twin, key.owner, key.name);
+      if (shape.version) values.push(expectedVersion);
+      const { rows } = await db.executeQuery<Selectable<IdentitiesTable>>(CompiledQuery.raw(updateSql(dialect, shape), values));
+      return rows[0] && toIdentity(rows[0]);
     },
 
     async delete(key, expectedVersion) {
@@ -124,6 +120,32 @@ export function identityRepository(db: Kysely<DB>, dialect: SqlDialect): Identit
     },
   };
 }
+
+/**
+ * The identity update (bench case 2's statement) per shape — which fields the patch sets, whether
+ * a version is expected — written once: Kysely built and compiled it on every request.
+ */
+function updateSql(dialect: SqlDialect, shape: { validity: boolean; visibility: boolean; version: boolean }): string {
+  const id = `${dialect}:${+shape.validity}${+shape.visibility}${+shape.version}`;
+  let text = updateTexts.get(id);
+  if (text === undefined) {
+    let n = 0;
+    const p = () => (dialect === "postgres" ? `$${++n}` : "?");
+    const set = [
+      ...(shape.validity ? [`validity_at = ${p()}`] : []),
+      ...(shape.visibility ? [`visibility = ${p()}`] : []),
+      `updated_at = ${p()}`,
+      "version = version + 1",
+    ];
+    text =
+      `update identities set ${set.join(", ")} where twin = ${p()} and owner = ${p()} and name = ${p()}` +
+      (shape.version ? ` and version = ${p()}` : "") +
+      " returning *";
+    updateTexts.set(id, text);
+  }
+  return text;
+}
+const updateTexts = new Map<string, string>();
 
 /**
  * Valid identities with the name, of the wanted owners, that are the caller's or public, joined with

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { userOrRoleName, type Role, type RulesInput } from "@idhub/core";
+import { allItems, capNote } from "../../http/list-cap.js";
 import { route } from "../../http/route-table.js";
 import { seconds, timestamp, uuidString as uuid } from "../wire.js";
 
@@ -105,9 +106,10 @@ export const roleRoutes = [
     path: "/roles",
     action: "get_user_roles",
     summary: "List the account's roles",
+    description: "Oldest first." + capNote("roles", "access.roles.list", "/ 400141"),
     status: 200,
     response: roleList,
-    handle: ({ core, principal }) => core.access.roles.list(principal),
+    handle: ({ core, principal }) => allItems("roles", (page) => core.access.roles.list(principal, page)),
     render: renderRoleList,
   }),
   route({

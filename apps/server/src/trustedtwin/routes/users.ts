@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { userOrRoleName, type User } from "@idhub/core";
+import { allItems, capNote } from "../../http/list-cap.js";
 import { route } from "../../http/route-table.js";
 import { jsonObject, seconds, timestamp, uuidString as uuid } from "../wire.js";
 
@@ -77,9 +78,10 @@ export const userRoutes = [
     path: "/users",
     action: "get_users",
     summary: "List the account's users",
+    description: "Oldest first." + capNote("users", "access.users.list", "/ 400141"),
     status: 200,
     response: userList,
-    handle: ({ core, principal }) => core.access.users.list(principal),
+    handle: ({ core, principal }) => allItems("users", (page) => core.access.users.list(principal, page)),
     render: renderUserList,
   }),
   route({
