@@ -199,9 +199,7 @@ function matchingIdentities(db: Kysely<DB>, q: ResolveQuery) {
 }
 
 /** The twins with these ids, one statement text whatever their number (the ids as one JSON array). */
-const TWINS_BY_ID = CompiledQuery.raw(
-  "select * from twins where id in (select value from json_each(?))",
-);
+const TWINS_BY_ID = CompiledQuery.raw("select t.* from twins as t where t.id in (select value from json_each(?))");
 
 /**
  * SQLite: the candidates' identities first, then their twins by id — two prepared statements cost
@@ -257,19 +255,19 @@ function compiledResolve(db: Kysely<DB>, q: ResolveQuery, kind: "join" | "identi
 const compiledShapes = new WeakMap<Kysely<DB>, Map<`${"join" | "identities"} ${"any" | "caller"}`, CompiledQuery>>();
 
 /**
- * Test and tooling only (not part of core's port): the database's plan for the resolve query, as
- * text — `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` (optionally `ANALYZE`, which runs it) on PostgreSQL.
+ * Test and tooling only (not part of core's port): the database's plan for the resolve read, as
+ * text — on SQLite `EXPLAIN QUERY PLAN` of both statements it runs (the identities, then their twins
+ * by id), on PostgreSQL `EXPLAIN` (optionally `ANALYZE`, which runs it) of the join.
  */
 export async function explainResolve(db: Kysely<DB>, dialect: SqlDialect, q: ResolveQuery, analyze = false): Promise<string> {
-  const compiled = resolveQuery(db, q).compile();
+  const statements = dialect === "sqlite" ? [identitiesQuery(db, q).compile(), { ...TWINS_BY_ID, parameters: ["[]"] }] : [resolveQuery(db, q).compile()];
   const prefix = dialect === "sqlite" ? "explain query plan " : analyze ? "explain (analyze, buffers off) " : "explain ";
-  const result = await db.executeQuery<Record<string, unknown>>({
-    ...compiled,
-    sql: prefix + compiled.sql,
-  });
-  return result.rows
-    .map((row) => (dialect === "sqlite" ? String(row.detail) : String(row["QUERY PLAN"])))
-    .join("\n");
+  const plans: string[] = [];
+  for (const compiled of statements) {
+    const result = await db.executeQuery<Record<string, unknown>>({ ...compiled, sql: prefix + compiled.sql });
+    plans.push(...result.rows.map((row) => (dialect === "sqlite" ? String(row.detail) : String(row["QUERY PLAN"]))));
+  }
+  return plans.join("\n");
 }
 
 /** Rows of the identities table, for test set-up at scale (one multi-row insert per call). */
