@@ -42,7 +42,7 @@ export interface CaseContext {
 
 /** Which baseline a case is compared with, and which of quality.md's targets apply. */
 export type BaselineKind = "write" | "read";
-export type TargetSet = "write" | "trpc-single" | "batch" | "resolve" | "pg" | "indicative" | "none";
+export type TargetSet = "write" | "trpc-single" | "batch" | "resolve" | "pg" | "workers" | "indicative" | "none";
 
 export type Prepared =
   | { kind: "ready"; side: Side; notes?: string[]; cleanup?: () => Promise<void>; baseline?: Side }

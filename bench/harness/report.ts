@@ -89,6 +89,9 @@ export function summarize(report: CaseReport): CaseReport {
   } else if (report.targets === "pg") {
     // quality.md, case 5: one process ≥ 0.5 of the bare pg upsert server (pool 10) in the same run.
     verdicts = { throughput: verdict(ratios.throughput, "≥", 0.5) };
+  } else if (report.targets === "workers") {
+    // Issue #11: IDHUB_WORKERS=2 ≥ 1.7× one worker on the read case (the baseline is the one-worker server).
+    verdicts = { throughput: verdict(ratios.throughput, "≥", 1.7) };
   } else if (report.targets === "batch") {
     // quality.md, case 3 batched: ≥ 1.5× the baseline in upserts/s.
     verdicts = { throughput: verdict(ratios.throughput, "≥", 1.5) };
