@@ -1,13 +1,9 @@
 import { testDialects } from "@idhub/db/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { anonymousCaller, callerFor, newAccount, rejection, setup } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { anonymousCaller, callerFor, freshEnv, newAccount, rejection } from "./support.js";
 
 describe.each(testDialects)("access over tRPC (%s)", (dialect) => {
-  let env: Awaited<ReturnType<typeof setup>>;
-  beforeEach(async () => {
-    env = await setup(dialect);
-  });
-  afterEach(() => env.close());
+  const env = freshEnv(dialect);
 
   /** A second user in `account` whose role has the given statement, with its own secret. */
   async function limitedUser(admin: Awaited<ReturnType<typeof newAccount>>, actions: string[]) {

@@ -1,16 +1,12 @@
 import { testDialects } from "@idhub/db/testing";
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectEachForbidden, member, newAccount, rejection, setup } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { expectEachForbidden, freshEnv, member, newAccount, rejection } from "./support.js";
 
 const ACCOUNTING = "USER.profession == 'accounting'";
 
 describe.each(testDialects)("identities over tRPC (%s)", (dialect) => {
-  let env: Awaited<ReturnType<typeof setup>>;
-  beforeEach(async () => {
-    env = await setup(dialect);
-  });
-  afterEach(() => env.close());
+  const env = freshEnv(dialect);
 
   it("creates many names at once; existing names are reported and left unchanged", async () => {
     const a = await newAccount(env.core, "a");

@@ -1,16 +1,12 @@
 import { testDialects } from "@idhub/db/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { newAccount, rejection, setup } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { freshEnv, newAccount, rejection } from "./support.js";
 
 // identityMetadata.upsert/get/delete/list over tRPC: canonical records (version, timestamps), the
 // list extension with cursors, expectedVersion, events, limits and tenant isolation.
 
 describe.each(testDialects)("identityMetadata over tRPC (%s)", (dialect) => {
-  let env: Awaited<ReturnType<typeof setup>>;
-  beforeEach(async () => {
-    env = await setup(dialect);
-  });
-  afterEach(() => env.close());
+  const env = freshEnv(dialect);
 
   async function related() {
     const a = await newAccount(env.core, "A");

@@ -1,6 +1,6 @@
 import { testDialects } from "@idhub/db/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { callerFor, newAccount, rejection, setup } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { callerFor, freshEnv, newAccount, rejection } from "./support.js";
 
 // relationshipTemplates.* and relationships.* over tRPC (createCaller on real databases): the
 // canonical shapes (epoch ms, `reference {truncated, url}`, both `templateId` and `template`),
@@ -10,11 +10,7 @@ const ARBITRARY = { "@type": "ArbitraryRelationshipTemplateContent", value: { a:
 const CREATION = { "@type": "ArbitraryRelationshipCreationContent", value: {} };
 
 describe.each(testDialects)("relationships over tRPC (%s)", (dialect) => {
-  let env: Awaited<ReturnType<typeof setup>>;
-  beforeEach(async () => {
-    env = await setup(dialect);
-  });
-  afterEach(() => env.close());
+  const env = freshEnv(dialect);
 
   const inMinutes = (m: number) => new Date(env.clock.ms + m * 60_000).toISOString();
   const events = (account: string) => env.database.store.read.events.list(account, 0, 1000);

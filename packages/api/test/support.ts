@@ -2,7 +2,7 @@ import { type Core, type CreatedAccount, type JsonObject, type RulesInput, type 
 import type { Database } from "@idhub/db";
 import { createTestCore } from "@idhub/core/testing";
 import { openTestDatabase, type TestDialect } from "@idhub/db/testing";
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import { appRouter, createCallerFactory, createInnerContext } from "../src/index.js";
 
 const createCaller = createCallerFactory(appRouter);
@@ -19,6 +19,34 @@ export async function setup(dialect: TestDialect): Promise<TestEnv> {
   const database = await openTestDatabase(dialect);
   const { core, clock } = createTestCore(database.store);
   return { database, core, clock, close: () => database.close() };
+}
+
+/**
+ * The set-up every suite shares: a fresh `setup(dialect)` before each test, closed after it. The
+ * returned object reads through to the current test's env (`env.core`, `env.database`, `env.clock`).
+ */
+export function freshEnv(dialect: TestDialect): TestEnv {
+  let current: TestEnv | undefined;
+  beforeEach(async () => {
+    current = await setup(dialect);
+  });
+  afterEach(() => current?.close());
+  const now = (): TestEnv => {
+    if (!current) throw new Error("freshEnv: the env is set in beforeEach; read it inside a test or hook");
+    return current;
+  };
+  return {
+    get database() {
+      return now().database;
+    },
+    get core() {
+      return now().core;
+    },
+    get clock() {
+      return now().clock;
+    },
+    close: () => now().close(),
+  };
 }
 
 /** A tRPC caller authenticated with a secret (and an optional X-TrustedTwin dictionary), as the HTTP layer does it. */

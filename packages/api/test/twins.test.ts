@@ -1,14 +1,10 @@
 import { testDialects } from "@idhub/db/testing";
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectEachForbidden, member, newAccount, rejection, setup } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { expectEachForbidden, freshEnv, member, newAccount, rejection } from "./support.js";
 
 describe.each(testDialects)("twins over tRPC (%s)", (dialect) => {
-  let env: Awaited<ReturnType<typeof setup>>;
-  beforeEach(async () => {
-    env = await setup(dialect);
-  });
-  afterEach(() => env.close());
+  const env = freshEnv(dialect);
 
   it("creates a twin owned and created by the caller's account, alive, version 1", async () => {
     const a = await newAccount(env.core, "a");

@@ -1,16 +1,12 @@
 import { testDialects } from "@idhub/db/testing";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { member, newAccount, rejection, setup, type TestEnv } from "../support.js";
+import { describe, expect, it } from "vitest";
+import { freshEnv, member, newAccount, rejection } from "../support.js";
 
 // Webhook management over tRPC (createCaller): secrets shown once, permissions including the
 // feed's own, no escalation, tenant isolation, and SSRF-unsafe URLs refused when stored.
 
 describe.each(testDialects)("webhooks over tRPC (%s)", (dialect) => {
-  let env: TestEnv;
-  beforeEach(async () => {
-    env = await setup(dialect);
-  });
-  afterEach(() => env.close());
+  const env = freshEnv(dialect);
 
   it("creates, lists, updates, rotates and deletes; the secret appears only in create and rotateSecret", async () => {
     const a = await newAccount(env.core, "A");

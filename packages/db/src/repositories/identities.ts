@@ -1,6 +1,7 @@
 import type { IdentityKey, IdentityRepository, JsonObject, ResolveCandidate, ResolveQuery, Twin, TwinIdentity } from "@idhub/core";
 import { CompiledQuery, type Kysely, type Selectable } from "kysely";
-import type { DB, IdentitiesTable, SqlDialect } from "../schema.js";
+import type { DB, IdentitiesTable, SqlDialect, TwinsTable } from "../schema.js";
+import { toTwin } from "./twins.js";
 import { usageOf } from "./usage.js";
 
 export const toIdentity = (row: Selectable<IdentitiesTable>): TwinIdentity => ({
@@ -96,7 +97,11 @@ export function identityRepository(db: Kysely<DB>, dialect: SqlDialect): Identit
     },
 
     async resolveCandidates(query) {
-      const rows = (await db.executeQuery(compiledResolve(db, query))).rows as ResolveRow[];
+      if (dialect === "sqlite") {
+        const candidates = await sqliteCandidates(db, query);
+        if (candidates) return candidates;
+      }
+      const rows = (await db.executeQuery(compiledResolve(db, query, "join"))).rows as ResolveRow[];
       const twins = new Map<string, Twin>();
       return rows.map((row): ResolveCandidate => {
         let twin = twins.get(row.twin);
@@ -155,8 +160,7 @@ const updateTexts = new Map<string, string>();
  * are filtered on those rows only.
  */
 function resolveQuery(db: Kysely<DB>, q: ResolveQuery) {
-  let query = db
-    .selectFrom("identities as i")
+  return matchingIdentities(db, q)
     .innerJoin("twins as t", "t.id", "i.twin")
     .select([
       "i.twin", "i.owner", "i.name", "i.validity_at", "i.visibility", "i.creator", "i.created_at", "i.updated_at", "i.version",
@@ -164,6 +168,19 @@ function resolveQuery(db: Kysely<DB>, q: ResolveQuery) {
       "t.created_at as t_created_at", "t.updated_at as t_updated_at", "t.terminated_at as t_terminated_at",
       "t.terminated_by as t_terminated_by", "t.version as t_version",
     ])
+    .orderBy("i.twin")
+    .orderBy("i.owner")
+    .limit(q.limit);
+}
+
+/** The candidates' identities alone, in the same order and with the same filters (SQLite's first step). */
+function identitiesQuery(db: Kysely<DB>, q: ResolveQuery) {
+  return matchingIdentities(db, q).selectAll("i").orderBy("i.twin").orderBy("i.owner").limit(q.limit);
+}
+
+function matchingIdentities(db: Kysely<DB>, q: ResolveQuery) {
+  let query = db
+    .selectFrom("identities as i")
     .where("i.name", "=", q.name)
     .where((eb) => eb.or([eb("i.validity_at", "is", null), eb("i.validity_at", ">", q.now)]));
   const onlyCaller = q.owners !== "any" && q.owners.length === 1 && q.owners[0] === q.caller;
@@ -178,7 +195,28 @@ function resolveQuery(db: Kysely<DB>, q: ResolveQuery) {
         : eb.or([eb("i.twin", ">", after.twin), eb.and([eb("i.twin", "=", after.twin), eb("i.owner", ">", after.owner)])]),
     );
   }
-  return query.orderBy("i.twin").orderBy("i.owner").limit(q.limit);
+  return query;
+}
+
+/** The twins with these ids, one statement text whatever their number (the ids as one JSON array). */
+const TWINS_BY_ID = CompiledQuery.raw("select t.* from twins as t where t.id in (select value from json_each(?))");
+
+/**
+ * SQLite: the candidates' identities first, then their twins by id — two prepared statements cost
+ * less than the join (in-process on case 4's 1M identities: ≈ 30 against ≈ 47 µs per look-up, see
+ * bench/README.md) and most look-ups find no twin to read at all. The join's answer exactly: every
+ * identity has its twin (foreign key), and should one be missing (only conceivable inside a
+ * transaction with deferred foreign keys) this answers undefined and the join runs instead, so the
+ * page's limit counts the same rows. PostgreSQL keeps the join (one round trip).
+ */
+async function sqliteCandidates(db: Kysely<DB>, q: ResolveQuery): Promise<ResolveCandidate[] | undefined> {
+  const identities = (await db.executeQuery(compiledResolve(db, q, "identities"))).rows as Selectable<IdentitiesTable>[];
+  if (identities.length === 0) return [];
+  const ids = [...new Set(identities.map((row) => row.twin))];
+  const { rows } = await db.executeQuery({ ...TWINS_BY_ID, parameters: [JSON.stringify(ids)] });
+  const twins = new Map((rows as Selectable<TwinsTable>[]).map((row) => [row.id, toTwin(row)]));
+  if (twins.size !== ids.length) return undefined;
+  return identities.map((row) => ({ identity: toIdentity(row), twin: twins.get(row.twin)! }));
 }
 
 type ResolveRow = Awaited<ReturnType<ReturnType<typeof resolveQuery>["execute"]>>[number];
@@ -195,39 +233,41 @@ const LIMIT = -0x1d_c0df;
  * values: building and compiling it with Kysely on every request cost about as much as SQLite's
  * index look-up. Other owner lists (one or more account ids) are built per request.
  */
-function compiledResolve(db: Kysely<DB>, q: ResolveQuery): CompiledQuery {
+function compiledResolve(db: Kysely<DB>, q: ResolveQuery, kind: "join" | "identities"): CompiledQuery {
+  const build = kind === "join" ? resolveQuery : identitiesQuery;
   const ownersShape = q.owners === "any" ? "any" : q.owners.length === 1 && q.owners[0] === q.caller ? "caller" : undefined;
   // A continuation (after a position) is built per request; first pages, the hot path, are not.
   const shape = q.after === undefined ? ownersShape : undefined;
-  if (shape === undefined) return resolveQuery(db, q).compile();
+  if (shape === undefined) return build(db, q).compile();
   let cache = compiledShapes.get(db);
   if (!cache) compiledShapes.set(db, (cache = new Map()));
-  let compiled = cache.get(shape);
+  const key = `${kind} ${shape}` as const;
+  let compiled = cache.get(key);
   if (!compiled) {
-    compiled = resolveQuery(db, { name: NAME, caller: CALLER, owners: shape === "any" ? "any" : [CALLER], now: NOW, limit: LIMIT }).compile();
-    cache.set(shape, compiled);
+    compiled = build(db, { name: NAME, caller: CALLER, owners: shape === "any" ? "any" : [CALLER], now: NOW, limit: LIMIT }).compile();
+    cache.set(key, compiled);
   }
   const values = compiled.parameters.map((p) =>
     p === NAME ? q.name : p === CALLER ? q.caller : p === NOW ? q.now : p === LIMIT ? q.limit : p,
   );
   return { ...compiled, parameters: values };
 }
-const compiledShapes = new WeakMap<Kysely<DB>, Map<"any" | "caller", CompiledQuery>>();
+const compiledShapes = new WeakMap<Kysely<DB>, Map<`${"join" | "identities"} ${"any" | "caller"}`, CompiledQuery>>();
 
 /**
- * Test and tooling only (not part of core's port): the database's plan for the resolve query, as
- * text — `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` (optionally `ANALYZE`, which runs it) on PostgreSQL.
+ * Test and tooling only (not part of core's port): the database's plan for the resolve read, as
+ * text — on SQLite `EXPLAIN QUERY PLAN` of both statements it runs (the identities, then their twins
+ * by id), on PostgreSQL `EXPLAIN` (optionally `ANALYZE`, which runs it) of the join.
  */
 export async function explainResolve(db: Kysely<DB>, dialect: SqlDialect, q: ResolveQuery, analyze = false): Promise<string> {
-  const compiled = resolveQuery(db, q).compile();
+  const statements = dialect === "sqlite" ? [identitiesQuery(db, q).compile(), { ...TWINS_BY_ID, parameters: ["[]"] }] : [resolveQuery(db, q).compile()];
   const prefix = dialect === "sqlite" ? "explain query plan " : analyze ? "explain (analyze, buffers off) " : "explain ";
-  const result = await db.executeQuery<Record<string, unknown>>({
-    ...compiled,
-    sql: prefix + compiled.sql,
-  });
-  return result.rows
-    .map((row) => (dialect === "sqlite" ? String(row.detail) : String(row["QUERY PLAN"])))
-    .join("\n");
+  const plans: string[] = [];
+  for (const compiled of statements) {
+    const result = await db.executeQuery<Record<string, unknown>>({ ...compiled, sql: prefix + compiled.sql });
+    plans.push(...result.rows.map((row) => (dialect === "sqlite" ? String(row.detail) : String(row["QUERY PLAN"]))));
+  }
+  return plans.join("\n");
 }
 
 /** Rows of the identities table, for test set-up at scale (one multi-row insert per call). */
