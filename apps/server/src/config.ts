@@ -26,7 +26,7 @@ export interface Config {
   /** Failed logins per client address and window before that address is refused (all processes together). */
   loginMaxFailures: number;
   loginWindowMs: number;
-  /** Per-account quotas (IDHUB_MAX_TWINS, IDHUB_MAX_IDENTITIES_PER_TWIN, IDHUB_MAX_METADATA_RECORDS). */
+  /** Per-account quotas (IDHUB_MAX_TWINS, IDHUB_MAX_IDENTITIES_PER_TWIN, IDHUB_MAX_METADATA_RECORDS, IDHUB_MAX_WEBHOOKS). */
   quotas: Quotas;
   /** Events older than this many milliseconds are pruned; undefined keeps everything. */
   eventsRetentionMs: number | undefined;
@@ -94,6 +94,7 @@ const schema = z.object({
   IDHUB_MAX_TWINS: quota(DEFAULT_QUOTAS.twins),
   IDHUB_MAX_IDENTITIES_PER_TWIN: quota(DEFAULT_QUOTAS.identitiesPerTwin),
   IDHUB_MAX_METADATA_RECORDS: quota(DEFAULT_QUOTAS.metadataRecords),
+  IDHUB_MAX_WEBHOOKS: quota(DEFAULT_QUOTAS.webhooks),
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
   IDHUB_EVENTS_RETENTION: duration.optional(),
   IDHUB_CORS_ORIGINS: corsOrigins,
@@ -163,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       twins: e.IDHUB_MAX_TWINS,
       identitiesPerTwin: e.IDHUB_MAX_IDENTITIES_PER_TWIN,
       metadataRecords: e.IDHUB_MAX_METADATA_RECORDS,
+      webhooks: e.IDHUB_MAX_WEBHOOKS,
     },
     eventsRetentionMs: e.IDHUB_EVENTS_RETENTION,
     corsOrigins: e.IDHUB_CORS_ORIGINS,

@@ -7,12 +7,18 @@ import { withServer } from "../support/server.js";
 // (quota_violation), Connector 400 `error.runtime.quota.<what>`, tRPC PAYLOAD_TOO_LARGE with the
 // domain code — and nothing is written.
 
-const LIMITS = { IDHUB_MAX_TWINS: "2", IDHUB_MAX_IDENTITIES_PER_TWIN: "3", IDHUB_MAX_METADATA_RECORDS: "2" };
+const LIMITS = {
+  IDHUB_MAX_TWINS: "2",
+  IDHUB_MAX_IDENTITIES_PER_TWIN: "3",
+  IDHUB_MAX_METADATA_RECORDS: "2",
+  IDHUB_MAX_WEBHOOKS: "2",
+  IDHUB_WEBHOOKS_ALLOW_PRIVATE: "true",
+};
 
 describe.each(testDialects)("quotas (%s)", (dialect) => {
   const fx = withServer(dialect, {}, LIMITS);
 
-  const count = async (table: "twins" | "identities" | "identity_metadata" | "events", column: "owner" | "account", account: string) =>
+  const count = async (table: "twins" | "identities" | "identity_metadata" | "events" | "webhooks", column: "owner" | "account", account: string) =>
     (await fx.server.database.db.selectFrom(table).select(column).where(column, "=", account).execute()).length;
 
   it("twins: the third twin is refused on both surfaces that create twins; nothing is written", async () => {
@@ -67,5 +73,23 @@ describe.each(testDialects)("quotas (%s)", (dialect) => {
     expect((await put("a", 2)).status).toBe(200); // an update does not add a record
     const missing = await fx.server.http("GET", `/api/v2/IdentityMetadata?reference=${account.address}&key=c`, { secret });
     expect(missing.status).toBe(404);
+  });
+
+  it("webhooks: the third webhook is refused on tRPC (the only surface that creates them); nothing is written", async () => {
+    const { account, secret } = await fx.server.createAccount();
+    const create = (n: number) => fx.server.http("POST", "/trpc/webhooks.create", { secret, body: { url: `http://127.0.0.1:9/hook${n}` } });
+    for (let i = 0; i < 2; i++) expect((await create(i)).status).toBe(200);
+    const events = await count("events", "account", account.id);
+
+    const refused = await create(3);
+    expect(refused.status).toBe(413);
+    expect(refused.body.error.data).toMatchObject({ code: "PAYLOAD_TOO_LARGE", domain: { kind: "TOO_LARGE", code: "quota.webhooks" } });
+    expect(refused.body.error.message).toMatch(/at most 2 webhooks per account \(IDHUB_MAX_WEBHOOKS\)/);
+    expect(await count("webhooks", "account", account.id)).toBe(2);
+    expect(await count("events", "account", account.id)).toBe(events); // no webhook.created either
+
+    // Another account has its own quota.
+    const other = await fx.server.createAccount();
+    expect((await fx.server.http("POST", "/trpc/webhooks.create", { secret: other.secret, body: { url: "http://127.0.0.1:9/other" } })).status).toBe(200);
   });
 });

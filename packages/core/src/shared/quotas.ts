@@ -11,12 +11,15 @@ export interface Quotas {
   identitiesPerTwin: number;
   /** Identity metadata records an account holds. */
   metadataRecords: number;
+  /** Webhooks an account has (each one is a delivery loop over its events). */
+  webhooks: number;
 }
 
 export const DEFAULT_QUOTAS: Quotas = {
   twins: 1_000_000,
   identitiesPerTwin: 1_000,
   metadataRecords: 1_000_000,
+  webhooks: 100,
 };
 
 /** The limit of one quota for this core (configured, else the default). */
@@ -44,6 +47,7 @@ const QUOTA_NOUNS: Record<keyof Quotas, string> = {
   twins: "twins per account",
   identitiesPerTwin: "identities per twin",
   metadataRecords: "identity metadata records per account",
+  webhooks: "webhooks per account",
 };
 
 /** The environment variable of each quota (read by the server's configuration). */
@@ -51,4 +55,5 @@ export const ENV_SUFFIX: Record<keyof Quotas, string> = {
   twins: "TWINS",
   identitiesPerTwin: "IDENTITIES_PER_TWIN",
   metadataRecords: "METADATA_RECORDS",
+  webhooks: "WEBHOOKS",
 };

@@ -29,6 +29,8 @@ export interface WebhookRepository {
   get(account: string, id: string): Promise<StoredWebhook | undefined>;
   /** The account's webhooks by id, after `afterId`. */
   list(account: string, afterId: string | undefined, limit: number): Promise<StoredWebhook[]>;
+  /** How many webhooks the account has (the webhooks quota; a few rows, read from the account's index). */
+  countOwned(account: string): Promise<number>;
   update(account: string, id: string, patch: WebhookPatch): Promise<StoredWebhook | undefined>;
   delete(account: string, id: string): Promise<boolean>;
 

@@ -12,6 +12,7 @@ import { webhookSecret } from "./secret.js";
 import { webhookSettings } from "./settings.js";
 import { checkWebhookUrl } from "./target.js";
 import { publicWebhook, type StoredWebhook, type Webhook, type WebhookDeliveryPage, type WebhookPage, type WebhookWithSecret } from "./webhook.js";
+import { quotaOf, withinQuota } from "../shared/quotas.js";
 
 export const MAX_WEBHOOK_TYPES = 50;
 
@@ -94,6 +95,8 @@ export const webhookUseCases = (deps: CoreDeps) => {
         // Appended before the row is positioned at the newest event: the webhook does not receive its own creation.
         await tx.events.append([newEvent(deps, principal.account, "webhook.created", id, principal.user, described(record))]);
         const created = await tx.webhooks.create({ ...record, secretGeneration: 1, createdAt: now, updatedAt: now });
+        // After the insert, in its transaction: a refusal rolls the webhook and its event back.
+        withinQuota("webhooks", await tx.webhooks.countOwned(principal.account), quotaOf(deps.config, "webhooks"));
         return withSecret(created);
       });
     },

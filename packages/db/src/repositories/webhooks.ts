@@ -105,6 +105,15 @@ export function webhookRepository(db: Kysely<DB>): WebhookRepository {
       return (await query.orderBy("id").limit(limit).execute()).map(toWebhook);
     },
 
+    async countOwned(account) {
+      const row = await db
+        .selectFrom("webhooks")
+        .select((eb) => eb.fn.countAll<number | string>().as("n"))
+        .where("account", "=", account)
+        .executeTakeFirstOrThrow();
+      return Number(row.n); // pg answers count(*) as a string
+    },
+
     async update(account, id, patch) {
       const row = await db
         .updateTable("webhooks")
